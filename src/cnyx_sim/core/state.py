@@ -1,0 +1,155 @@
+"""Simulation state: named numpy arrays with a fixed axis order ``[city, sector]``.
+
+Units used throughout (see docs/model.md, "Vocabulary and units"):
+
+- value added, GDP, capital, tax revenue: 亿元 (100 million yuan). Real quantities are in 2021 prices,
+  nominal ones in current prices. Names say which (``va_real``, ``va_nominal``).
+- population and employment: 万人 (10 thousand persons).
+- rates: fraction per year. Indices: dimensionless, base year = 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+FloatArray = np.ndarray
+
+
+@dataclass(frozen=True)
+class Index:
+    """An ordered set of codes for one array axis (cities, sectors, provinces, ...)."""
+
+    codes: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if len(set(self.codes)) != len(self.codes):
+            raise ValueError(f"duplicate codes in index: {self.codes}")
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __iter__(self):
+        return iter(self.codes)
+
+    def position(self, code: str) -> int:
+        """Position of ``code``; raises ``KeyError`` with the known codes if absent."""
+        try:
+            return self.codes.index(code)
+        except ValueError:
+            raise KeyError(f"unknown code {code!r}; known: {', '.join(self.codes)}") from None
+
+    def mask(self, codes) -> np.ndarray:
+        """Boolean vector, True where the code is in ``codes``."""
+        wanted = set(codes)
+        return np.array([c in wanted for c in self.codes], dtype=bool)
+
+
+@dataclass(frozen=True)
+class Geography:
+    """The region's static description: units, sectors and their attributes (from calibration data).
+
+    Attributes
+    ----------
+    cities : Index
+        Plan units (the model's cities), e.g. ``zigong`` ... ``rongchang``.
+    city_names_zh : tuple[str, ...]
+        Chinese names, same order as ``cities``.
+    city_province : np.ndarray
+        ``[city]`` int, position in ``provinces``.
+    provinces : Index
+        Province-level fiscal jurisdictions (``SC``, ``CQ``).
+    sectors : Index
+        Model sectors.
+    sector_parent : tuple[str, ...]
+        ``primary`` / ``secondary`` / ``tertiary`` for each sector.
+    is_industry : np.ndarray
+        ``[sector]`` bool; industry sectors' real VA is the proxy for 规模以上工业增加值.
+    """
+
+    cities: Index
+    city_names_zh: tuple[str, ...]
+    city_province: np.ndarray
+    provinces: Index
+    sectors: Index
+    sector_parent: tuple[str, ...]
+    is_industry: np.ndarray
+
+    @property
+    def n_cities(self) -> int:
+        return len(self.cities)
+
+    @property
+    def n_sectors(self) -> int:
+        return len(self.sectors)
+
+    @property
+    def border_matrix(self) -> np.ndarray:
+        """``[city, city]`` 1.0 where the two cities are in different provinces."""
+        p = self.city_province
+        return (p[:, None] != p[None, :]).astype(float)
+
+
+@dataclass
+class RegionState:
+    """State at the start of year ``year``. Mutable container; mechanisms return new arrays.
+
+    Attributes
+    ----------
+    year : int
+    va_real : FloatArray
+        ``[city, sector]`` value added, 亿元 at 2021 prices (output of the previous production step).
+    capital : FloatArray
+        ``[city, sector]`` private capital stock, 亿元 at 2021 prices.
+    employment : FloatArray
+        ``[city, sector]`` persons employed, 万人.
+    tfp_trend : FloatArray
+        ``[city, sector]`` trend total factor productivity (index with the base-year calibration level).
+    population : FloatArray
+        ``[city]`` resident (常住) population at year end, 万人.
+    public_capital : FloatArray
+        ``[city]`` public capital (infrastructure), 亿元 at 2021 prices.
+    price_index : float
+        Regional GDP deflator, 2021 = 1.
+    net_migration : FloatArray
+        ``[city]`` net migration in the last year, 万人 (in minus out).
+    tax_gross : FloatArray
+        ``[city, tax]`` taxes collected in the city at all levels of government, 亿元 nominal.
+    tax_city : FloatArray
+        ``[city, tax]`` the city-level (地方, after the province's take) part, 亿元 nominal.
+    public_investment : FloatArray
+        ``[city]`` public investment in the last year, 亿元 nominal.
+    """
+
+    year: int
+    va_real: FloatArray
+    capital: FloatArray
+    employment: FloatArray
+    tfp_trend: FloatArray
+    population: FloatArray
+    public_capital: FloatArray
+    price_index: float
+    net_migration: FloatArray
+    tax_gross: FloatArray
+    tax_city: FloatArray
+    public_investment: FloatArray
+    extras: dict[str, FloatArray] = field(default_factory=dict)
+
+    def copy(self) -> "RegionState":
+        """Deep copy of all arrays (used to keep the base-year snapshot)."""
+        return RegionState(
+            year=self.year,
+            va_real=self.va_real.copy(),
+            capital=self.capital.copy(),
+            employment=self.employment.copy(),
+            tfp_trend=self.tfp_trend.copy(),
+            population=self.population.copy(),
+            public_capital=self.public_capital.copy(),
+            price_index=self.price_index,
+            net_migration=self.net_migration.copy(),
+            tax_gross=self.tax_gross.copy(),
+            tax_city=self.tax_city.copy(),
+            public_investment=self.public_investment.copy(),
+            extras={k: v.copy() for k, v in self.extras.items()},
+        )

@@ -1,0 +1,1 @@
+"""Reading calibration data and writing run outputs (the only place that touches files)."""

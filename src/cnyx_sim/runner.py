@@ -1,0 +1,58 @@
+"""Runners: a run is a pure function of (parameters, base-year data, seed, run index).
+
+``run_one`` builds the Mesa model, steps it to the end year and returns the recorded arrays; it does no
+I/O. ``run_scenario`` does that for runs ``0..N-1`` in process (batches with workers live in
+``cnyx_sim.batch``).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from cnyx_sim.core.model import BaseYearData, CnyxModel
+from cnyx_sim.core.params import ModelParams
+from cnyx_sim.core.recorder import Recorder
+from cnyx_sim.core.state import Geography
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What one run produced (arrays; see :mod:`cnyx_sim.io.results` for the tables)."""
+
+    scenario: str
+    run: int
+    seed: int
+    geography: Geography
+    params: ModelParams
+    recorder: Recorder
+    seconds: float
+
+    @property
+    def years(self) -> np.ndarray:
+        return self.recorder.years
+
+
+def simulate(base: BaseYearData, params: ModelParams, seed: int, run: int) -> CnyxModel:
+    """Build the model for one run and step it to the end year; returns the finished model."""
+    model = CnyxModel(base, params, seed=seed, run=run)
+    while model.running:
+        model.step()
+    return model
+
+
+def run_one(scenario_name: str, base: BaseYearData, params: ModelParams, seed: int, run: int) -> RunResult:
+    """One run of a scenario, returned as arrays."""
+    started = time.perf_counter()
+    model = simulate(base, params, seed, run)
+    return RunResult(
+        scenario=scenario_name, run=run, seed=seed, geography=base.geography, params=params,
+        recorder=model.recorder, seconds=time.perf_counter() - started,
+    )
+
+
+def run_scenario(scenario_name: str, base: BaseYearData, params: ModelParams, seed: int, runs: int) -> list[RunResult]:
+    """Runs ``0..runs-1`` of a scenario, in process."""
+    return [run_one(scenario_name, base, params, seed, r) for r in range(runs)]

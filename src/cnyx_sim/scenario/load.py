@@ -1,0 +1,258 @@
+"""YAML scenario -> validated :class:`Scenario` -> core :class:`ModelParams`.
+
+Three levels of validation, every error a one-line :class:`ScenarioError` naming file, key path and line:
+
+1. YAML (``yaml_io``): safe loading, duplicate keys, ``extends`` chains and cycles.
+2. Schema (``schema``): types, ranges, unknown keys, cross-field rules.
+3. Data consistency (here): region, sector and province codes exist in the calibration data; the start year
+   is the base-year data year; year paths cover the first simulated year.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import ValidationError
+
+from cnyx_sim.core.params import (
+    TAXES,
+    CapitalParams,
+    FiscalParams,
+    LabourParams,
+    MacroParams,
+    ModelParams,
+    PopulationParams,
+    ProductionParams,
+)
+from cnyx_sim.io.calibration import Calibration, CalibrationError, load_calibration
+from cnyx_sim.scenario.errors import ScenarioError
+from cnyx_sim.scenario.schema import Scenario
+from cnyx_sim.scenario.yaml_io import ResolvedScenarioDoc, locate, resolve_extends, scenario_error_from_pydantic
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A validated scenario with where it came from.
+
+    Attributes
+    ----------
+    scenario : the validated pydantic model (defaults filled in).
+    doc : the merged YAML document with line provenance.
+    resolved : the scenario as plain JSON-able data (what the manifest records).
+    content_hash : sha256 of the canonical JSON of ``resolved``.
+    """
+
+    scenario: Scenario
+    doc: ResolvedScenarioDoc
+    resolved: dict[str, Any]
+    content_hash: str
+
+    @property
+    def path(self) -> Path:
+        return Path(self.doc.path)
+
+    @property
+    def name(self) -> str:
+        return self.scenario.name
+
+
+def _canonical_hash(data: dict[str, Any]) -> str:
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def validate_document(doc: ResolvedScenarioDoc, overrides: dict[str, Any] | None = None) -> LoadedScenario:
+    """Schema-validate a resolved document (optionally with top-level overrides such as ``runs``)."""
+    data = dict(doc.data)
+    if overrides:
+        data.update(overrides)
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise scenario_error_from_pydantic(exc, doc) from None
+    resolved = scenario.model_dump(mode="json")
+    return LoadedScenario(scenario=scenario, doc=doc, resolved=resolved, content_hash=_canonical_hash(resolved))
+
+
+def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> LoadedScenario:
+    """Load, merge (``extends``) and schema-validate a scenario file. Raises :class:`ScenarioError`."""
+    return validate_document(resolve_extends(path), overrides)
+
+
+def calibration_for(loaded: LoadedScenario) -> Calibration:
+    """The calibration data a scenario asks for (``data.calibration_dir``, relative to the scenario file)."""
+    directory = loaded.scenario.data.calibration_dir
+    if directory is not None:
+        directory = (loaded.path.parent / directory).resolve()
+    try:
+        return load_calibration(directory)
+    except CalibrationError as exc:
+        file, line = locate(loaded.doc, ("data", "calibration_dir"))
+        raise ScenarioError(file, ("data", "calibration_dir"), line, str(exc)) from None
+
+
+# ----------------------------------------------------------------------------------------------- resolution
+class _Resolver:
+    """Turns schema values into arrays for one scenario + calibration, raising located errors."""
+
+    def __init__(self, loaded: LoadedScenario, calibration: Calibration) -> None:
+        self.loaded, self.geo = loaded, calibration.base.geography
+        self.start, self.end = loaded.scenario.years.start, loaded.scenario.years.end
+
+    def error(self, key_path: tuple, expected: str) -> ScenarioError:
+        file, line = locate(self.loaded.doc, key_path)
+        return ScenarioError(file, key_path, line, expected)
+
+    def year_path(self, value: float | dict[int, float], key_path: tuple) -> np.ndarray:
+        """A step function over ``start..end``; the first key must be ``start + 1``."""
+        years = np.arange(self.start, self.end + 1)
+        if not isinstance(value, dict):
+            return np.full(len(years), float(value))
+        keys = sorted(value)
+        first = self.start + 1
+        if keys[0] > first:
+            raise self.error(key_path, f"year path must give a value for the first simulated year {first} "
+                                       f"(first key is {keys[0]})")
+        if keys[0] <= self.start and keys[0] != first:
+            bad = [k for k in keys if k <= self.start]
+            raise self.error(key_path + (bad[0],), f"year keys must be after the start year {self.start}")
+        path = np.empty(len(years))
+        path[0] = float(value[keys[0]])  # the base year is never stepped into; keep it defined
+        for i, year in enumerate(years[1:], start=1):
+            current = [k for k in keys if k <= year]
+            path[i] = float(value[current[-1]])
+        return path
+
+    def by_sector(self, value: float | dict[str, float], defaults: dict[str, float] | float, key_path: tuple) -> np.ndarray:
+        sectors = self.geo.sectors.codes
+        if isinstance(value, dict):
+            unknown = [k for k in value if k not in sectors]
+            if unknown:
+                raise self.error(key_path + (unknown[0],), f"unknown sector code; expected one of {', '.join(sectors)}")
+            merged = dict(defaults) if isinstance(defaults, dict) else {s: defaults for s in sectors}
+            merged.update(value)
+            missing = [s for s in sectors if s not in merged]
+            if missing:
+                raise self.error(key_path, f"no value for sector(s) {', '.join(missing)}")
+            return np.array([float(merged[s]) for s in sectors])
+        return np.full(len(sectors), float(value))
+
+    def by_city(self, value: dict[str, float], key_path: tuple) -> np.ndarray:
+        cities = self.geo.cities.codes
+        unknown = [k for k in value if k not in cities]
+        if unknown:
+            raise self.error(key_path + (unknown[0],), f"unknown region code; expected one of {', '.join(cities)}")
+        missing = [c for c in cities if c not in value]
+        if missing:
+            raise self.error(key_path, f"no value for region(s) {', '.join(missing)}")
+        return np.array([float(value[c]) for c in cities])
+
+    def by_province(self, value: dict[str, float], key_path: tuple) -> np.ndarray:
+        provinces = self.geo.provinces.codes
+        unknown = [k for k in value if k not in provinces]
+        if unknown:
+            raise self.error(key_path + (unknown[0],), f"unknown province code; expected one of {', '.join(provinces)}")
+        missing = [p for p in provinces if p not in value]
+        if missing:
+            raise self.error(key_path, f"no value for province(s) {', '.join(missing)}")
+        return np.array([float(value[p]) for p in provinces])
+
+
+def _field_default(section_model: type, field_name: str):
+    return section_model.model_fields[field_name].default
+
+
+def build_params(loaded: LoadedScenario, calibration: Calibration) -> ModelParams:
+    """Resolve a validated scenario against the calibration data into the core's :class:`ModelParams`."""
+    from cnyx_sim.scenario import schema as sc
+
+    s, r = loaded.scenario, _Resolver(loaded, calibration)
+    if s.years.start != calibration.base.year:
+        raise r.error(("years", "start"), f"must equal the base-year data year {calibration.base.year}")
+
+    national = r.year_path(s.macro.national_real_growth, ("macro", "national_real_growth"))
+    deflator_value = s.macro.deflator_growth if s.macro.deflator_growth is not None else calibration.default_inflation
+    macro = MacroParams(
+        deflator_growth=r.year_path(deflator_value, ("macro", "deflator_growth")),
+        national_real_growth=national,
+    )
+    production = ProductionParams(
+        capital_share=r.by_sector(s.production.capital_share, _field_default(sc.Production, "capital_share"),
+                                  ("production", "capital_share")),
+        tfp_long_run_growth=s.production.tfp_long_run_growth,
+        tfp_initial_growth=(None if s.production.tfp_initial_growth is None
+                            else r.by_city(s.production.tfp_initial_growth, ("production", "tfp_initial_growth"))),
+        tfp_convergence_half_life=s.production.tfp_convergence_half_life,
+        tfp_shock_sd=s.production.tfp_shock_sd,
+        localisation_elasticity=s.production.localisation_elasticity,
+        public_capital_elasticity=s.production.public_capital_elasticity,
+    )
+    if np.any(production.capital_share >= 1.0) or np.any(production.capital_share <= 0.0):
+        raise r.error(("production", "capital_share"), "capital shares must lie strictly between 0 and 1")
+    capital = CapitalParams(
+        depreciation_rate=s.capital.depreciation_rate,
+        investment_rate=r.by_sector(s.capital.investment_rate, _field_default(sc.Capital, "investment_rate"),
+                                    ("capital", "investment_rate")),
+        capital_output_ratio=r.by_sector(s.capital.capital_output_ratio,
+                                         _field_default(sc.Capital, "capital_output_ratio"),
+                                         ("capital", "capital_output_ratio")),
+        return_sensitivity=s.capital.return_sensitivity,
+    )
+    labour = LabourParams(
+        employment_rate=s.labour.employment_rate,
+        relative_labour_intensity=r.by_sector(s.labour.relative_labour_intensity,
+                                              _field_default(sc.Labour, "relative_labour_intensity"),
+                                              ("labour", "relative_labour_intensity")),
+        reallocation_speed=s.labour.reallocation_speed,
+    )
+    # Nodes left out of a partial mapping keep their default premium (schema default).
+    premium = {**_field_default(sc.Population, "external_wage_premium"), **s.population.external_wage_premium}
+    nodes = tuple(premium)
+    wage_growth = s.population.external_real_wage_growth
+    population = PopulationParams(
+        natural_growth_rate=r.year_path(s.population.natural_growth_rate, ("population", "natural_growth_rate")),
+        mobile_share=s.population.mobile_share,
+        wage_elasticity=s.population.wage_elasticity,
+        border_penalty=s.population.border_penalty,
+        external_nodes=nodes,
+        external_wage_premium=np.array([premium[n] for n in nodes]),
+        external_real_wage_growth=(national if wage_growth is None
+                                   else r.year_path(wage_growth, ("population", "external_real_wage_growth"))),
+    )
+    f = s.fiscal
+    fiscal = FiscalParams(
+        vat_rate_effective=r.by_sector(f.vat_rate_effective, _field_default(sc.Fiscal, "vat_rate_effective"),
+                                       ("fiscal", "vat_rate_effective")),
+        profit_share=r.by_sector(f.profit_share, _field_default(sc.Fiscal, "profit_share"), ("fiscal", "profit_share")),
+        cit_standard_rate=f.cit_standard_rate,
+        western_cit_rate=f.western_cit_rate,
+        western_cit_last_year=f.western_cit_last_year,
+        western_cit_qualifying_share=r.by_sector(f.western_cit_qualifying_share,
+                                                 _field_default(sc.Fiscal, "western_cit_qualifying_share"),
+                                                 ("fiscal", "western_cit_qualifying_share")),
+        pit_rate_effective=f.pit_rate_effective,
+        property_rate_effective=f.property_rate_effective,
+        local_share=np.array([f.local_share.get(t, _field_default(sc.Fiscal, "local_share")[t]) for t in TAXES]),
+        province_take=r.by_province(f.province_take, ("fiscal", "province_take")),
+        public_investment_share_initial=f.public_investment_share_initial,
+        public_investment_share_bounds=tuple(f.public_investment_share_bounds),
+        public_investment_adjustment=f.public_investment_adjustment,
+        growth_target=f.growth_target,
+        public_capital_depreciation=f.public_capital_depreciation,
+    )
+    return ModelParams(
+        start_year=s.years.start, end_year=s.years.end, macro=macro, production=production, capital=capital,
+        labour=labour, population=population, fiscal=fiscal,
+    )
+
+
+def prepare(path: str | Path, overrides: dict[str, Any] | None = None) -> tuple[LoadedScenario, Calibration, ModelParams]:
+    """Everything a run needs from a scenario file, fully validated (raises :class:`ScenarioError`)."""
+    loaded = load_scenario(path, overrides)
+    calibration = calibration_for(loaded)
+    return loaded, calibration, build_params(loaded, calibration)

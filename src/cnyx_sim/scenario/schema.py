@@ -1,0 +1,287 @@
+"""The scenario contract: pydantic models for YAML scenario files.
+
+Every parameter carries a unit, a description and a source (or the word "assumption") in its field
+metadata; docs/model.md's parameter table is generated from here (``cnyx_sim.scenario.docs``).
+
+Value forms
+-----------
+- *Year path*: a number (constant) or a mapping ``{year: value}``, a step function: each value holds from
+  its year until the next key. The first key must be the first simulated year (start + 1); keys after the
+  end year are ignored, so a short scenario can extend a long one.
+- *Per-sector values*: a number (all sectors) or a mapping ``{sector_code: value}`` that overrides the
+  defaults sector by sector.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+#: Sector codes of the shipped calibration, used only for the defaults below (the data decide the list).
+INDUSTRY = ("food_beverage", "auto_moto", "electronics", "equipment", "materials_chemicals", "energy_resources")
+
+
+def param(default: Any, *, unit: str, source: str, description: str, symbol: str | None = None, **bounds: Any):
+    """A documented scenario parameter: ``Field`` with unit/source/symbol metadata."""
+    extra = {"unit": unit, "source": source}
+    if symbol:
+        extra["symbol"] = symbol
+    return Field(default, description=description, json_schema_extra=extra, **bounds)
+
+
+def _by_sector(agriculture: float, industry: float, construction: float, producer: float, consumer: float):
+    values = {"agriculture": agriculture, "construction": construction}
+    values.update({code: industry for code in INDUSTRY})
+    values.update({"producer_services": producer, "consumer_services": consumer})
+    return values
+
+
+Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+GrowthRate = Annotated[float, Field(ge=-0.5, le=0.5)]
+PositiveFloat = Annotated[float, Field(gt=0.0)]
+YearKey = Annotated[int, Field(ge=1900, le=2200)]
+
+GrowthPath = Union[GrowthRate, dict[YearKey, GrowthRate]]
+SectorFractions = Union[Fraction, dict[str, Fraction]]
+SectorPositive = Union[PositiveFloat, dict[str, PositiveFloat]]
+
+
+class Section(BaseModel):
+    """Base for every scenario section: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Years(Section):
+    start: int = param(2021, unit="year", source="calibration/base_year_2021.csv (base year)",
+                       description="Base year; must equal the base-year data year.", ge=1900, le=2200)
+    end: int = param(2035, unit="year", source="plan: 2025 and 2035 targets",
+                     description="Last simulated year.", ge=1900, le=2200)
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> "Years":
+        if self.end <= self.start:
+            raise ValueError(f"end ({self.end}) must be after start ({self.start})")
+        if self.end - self.start > 100:
+            raise ValueError("at most 100 simulated years")
+        return self
+
+
+class Macro(Section):
+    deflator_growth: GrowthPath | None = param(
+        None, unit="1/yr", symbol=r"\pi_t",
+        source="default None = mean CPI change 2015-2021 of Sichuan and Chongqing (calibration/base_year_2021.csv, "
+               "cpi_inflation_mean_2015_2021, CSMAR CRE_Pi01); a forecast from data up to 2021 only",
+        description="Growth of the regional GDP deflator (nominal = deflator x real).")
+    national_real_growth: GrowthPath = param(
+        {2022: 0.055, 2026: 0.045, 2031: 0.04}, unit="1/yr",
+        source="assumption (a slowing national trend; reference path for the 2035 growth-pole target)",
+        description="National real GDP growth; the comparator of the growth-pole target and the default "
+                    "growth of real wages at the cores and the coast.")
+
+
+class Production(Section):
+    capital_share: SectorFractions = param(
+        _by_sector(0.30, 0.50, 0.30, 0.45, 0.40), unit="1", symbol=r"\alpha_s",
+        source="industry 0.5: Bai, Hsieh & Qian (2006) [K, shared/design/mechanisms-research.md §3]; "
+               "services 0.40-0.45 and agriculture/construction 0.30: assumption",
+        description="Capital share in Cobb-Douglas value added (P1).")
+    tfp_long_run_growth: float = param(
+        0.01, unit="1/yr", symbol="g_{LR}", ge=-0.05, le=0.1,
+        source="Brandt & Zhu / Zhu (2012): about 0.7-1%/yr after 2008 (mechanisms-research.md §3)",
+        description="Trend TFP growth the cities converge to (P4).")
+    tfp_initial_growth: dict[str, GrowthRate] | None = param(
+        None, unit="1/yr", symbol="g_{c,0}",
+        source="default None = growth-accounting residual (P6) from published real growth 2015-2021",
+        description="Initial trend TFP growth per unit; overrides the calibration (P6) when given.")
+    tfp_convergence_half_life: float = param(
+        8.0, unit="yr", symbol="h", gt=0.0, le=200.0,
+        source="assumption (the 2% rule-of-thumb convergence speed gives ~35 yr; 8 yr reflects the faster "
+               "post-2012 slowdown; sensitivity range 4-20)",
+        description="Half-life of the gap between initial and long-run TFP growth (P4).")
+    tfp_shock_sd: float = param(
+        0.01, unit="log points", symbol=r"\sigma", ge=0.0, le=0.5, source="assumption",
+        description="Standard deviation of yearly log TFP shocks per city and sector (P3).")
+    localisation_elasticity: float = param(
+        0.02, unit="1", symbol=r"\gamma_l", ge=0.0, le=0.2,
+        source="mechanisms-research.md §3: 0.02 (range 0-0.05), assumption",
+        description="Elasticity of TFP to own-sector employment relative to 2021 (P2).")
+    public_capital_elasticity: float = param(
+        0.08, unit="1", symbol=r"\varepsilon_G", ge=0.0, le=0.5,
+        source="Bom & Ligthart (2014): 0.083 short run (mechanisms-research.md §3)",
+        description="Elasticity of TFP to public capital per resident relative to 2021 (P2).")
+
+
+class Capital(Section):
+    depreciation_rate: float = param(
+        0.096, unit="1/yr", symbol=r"\delta", ge=0.0, le=0.5,
+        source="Zhang, Wu & Zhang (2004) provincial capital stock [K] (mechanisms-research.md §3)",
+        description="Depreciation of private capital (K3).")
+    investment_rate: SectorFractions = param(
+        0.40, unit="1", symbol="s_s",
+        source="Bai, Hsieh & Qian (2006): gross investment over 40% of GDP (mechanisms-research.md §3)",
+        description="Gross private investment / value added at average return (K2).")
+    capital_output_ratio: SectorPositive = param(
+        _by_sector(1.5, 2.5, 1.0, 2.5, 3.0), unit="yr", source="assumption",
+        description="Base-year capital stock / value added, used to build the initial capital stock.")
+    return_sensitivity: float = param(
+        1.0, unit="1", symbol=r"\chi", ge=0.0, le=50.0, source="assumption",
+        description="Tilt of investment toward above-average returns (K2).")
+
+
+class Labour(Section):
+    employment_rate: float = param(
+        0.55, unit="1", symbol="e", gt=0.0, le=1.0,
+        source="assumption (close to China's employed/resident ratio around 2021 [K])",
+        description="Employment / resident population (L1).")
+    relative_labour_intensity: SectorPositive = param(
+        _by_sector(3.0, 1.0, 1.2, 0.8, 1.2), unit="1", symbol=r"\lambda_s",
+        source="assumption (agriculture employs ~3x more workers per unit of VA than the average [K])",
+        description="Workers per unit VA relative to the average, for the base-year allocation only.")
+    reallocation_speed: float = param(
+        0.05, unit="1/yr", symbol=r"\phi", ge=0.0, le=1.0, source="assumption",
+        description="Share of the gap to the efficient sector allocation closed each year (L3).")
+
+
+class Population(Section):
+    natural_growth_rate: GrowthPath = param(
+        {2022: 0.0, 2026: -0.002, 2031: -0.004}, unit="1/yr", symbol="n_t",
+        source="assumption (births minus deaths turning negative, as in the national trend [K])",
+        description="Natural population growth rate (N1).")
+    mobile_share: float = param(
+        0.04, unit="1/yr", symbol=r"\mu", ge=0.0, le=0.5,
+        source="mechanisms-research.md §6.2 step 3: 3-5% (assumption)",
+        description="Share of residents who consider moving each year (N2).")
+    wage_elasticity: float = param(
+        1.5, unit="1", symbol=r"\kappa", ge=0.0, le=20.0,
+        source="Tombe & Zhu (2019) [K] (mechanisms-research.md §3)",
+        description="Migration response to log real-wage differences (N2)-(N3).")
+    border_penalty: float = param(
+        0.2, unit="utils", symbol="b", ge=0.0, le=10.0,
+        source="Su, Tesfazion & Zhao (2017) border effect; value assumption (mechanisms-research.md §6.4)",
+        description="Utility cost of crossing the Sichuan-Chongqing (or any provincial) border (N2)-(N3).")
+    external_wage_premium: dict[Literal["chengdu", "chongqing_core", "east_coast"], PositiveFloat] = param(
+        {"chengdu": 1.3, "chongqing_core": 1.3, "east_coast": 1.6}, unit="1",
+        source="assumption (core and coastal wages above the region's)",
+        description="Base-year real wage at each external node relative to the region's mean wage.")
+    external_real_wage_growth: GrowthPath | None = param(
+        None, unit="1/yr", source="default None = macro.national_real_growth (assumption)",
+        description="Real wage growth at the external nodes (N3).")
+
+
+class Fiscal(Section):
+    vat_rate_effective: SectorFractions = param(
+        _by_sector(0.0, 0.11, 0.09, 0.06, 0.06), unit="1", symbol="v_s",
+        source="mechanisms-research.md §3 effective intensities: manufacturing 0.10-0.12, services 0.05-0.07 "
+               "(assumption); agriculture 0: farm produce sold by producers is VAT-exempt [K]",
+        description="VAT collected / value added (F1).")
+    profit_share: SectorFractions = param(
+        0.25, unit="1", symbol=r"\pi_s", source="mechanisms-research.md §3: profit/VA about 0.25 (assumption)",
+        description="Taxable profit / value added (F2).")
+    cit_standard_rate: Fraction = param(
+        0.25, unit="1", symbol=r"\tau_{std}", source="企业所得税法 statutory rate [K]",
+        description="Standard corporate income tax rate (F2).")
+    western_cit_rate: Fraction = param(
+        0.15, unit="1", symbol=r"\tau_W", source="财政部 税务总局 国家发展改革委公告2020年第23号 [S]",
+        description="Western-development CIT rate for encouraged industries (F2).")
+    western_cit_last_year: int = param(
+        2030, unit="year", ge=1900, le=2200, source="公告2020年第23号: 2021-01-01 to 2030-12-31 [S]",
+        description="Last year the western CIT rate applies (lever: extend or end early).")
+    western_cit_qualifying_share: SectorFractions = param(
+        _by_sector(0.0, 0.5, 0.0, 0.3, 0.1), unit="1", symbol="q_s", source="assumption",
+        description="Share of a sector's profit earned by firms that qualify for the western rate (F2).")
+    pit_rate_effective: Fraction = param(
+        0.015, unit="1", symbol="p", source="mechanisms-research.md §3: PIT/wage bill 0.01-0.02 (assumption)",
+        description="Personal income tax / wage bill (F3).")
+    property_rate_effective: Fraction = param(
+        0.01, unit="1", symbol="h", source="assumption",
+        description="Property-type taxes (房产税, 城镇土地使用税, ...) / value added (F4).")
+    local_share: dict[Literal["vat", "cit", "pit", "property"], Fraction] = param(
+        {"vat": 0.5, "cit": 0.4, "pit": 0.4, "property": 1.0}, unit="1", symbol=r"\lambda_x",
+        source="国发〔2016〕26号 (VAT 50:50); 国发〔2001〕37号/〔2003〕26号 (CIT, PIT 60:40); property taxes local [K]",
+        description="Local (地方) share of each tax by law (F5).")
+    province_take: dict[str, Fraction] = param(
+        {"SC": 0.3, "CQ": 0.3}, unit="1", symbol=r"\rho_p",
+        source="assumption (sub-provincial sharing ratios not found; mechanisms-research.md §1.1)",
+        description="Share of the local part kept by the province / municipality (F6).")
+    public_investment_share_initial: Fraction = param(
+        0.35, unit="1", symbol="s_G", source="mechanisms-research.md §6.4 (assumption)",
+        description="Base-year share of city revenue spent on public investment (F7).")
+    public_investment_share_bounds: tuple[Fraction, Fraction] = param(
+        (0.1, 0.6), unit="1", source="assumption", description="Bounds of the city agents' share (F8).")
+    public_investment_adjustment: float = param(
+        0.5, unit="1 per unit growth gap", symbol=r"\eta", ge=0.0, le=20.0, source="assumption",
+        description="Change in the public-investment share per unit shortfall of growth (F8).")
+    growth_target: GrowthRate = param(
+        0.0894, unit="1/yr", symbol="g^*",
+        source="plan §(四): 1.42万亿 (2021) to 2万亿 (2025) = (20000/14200)^(1/4) - 1",
+        description="Nominal GDP growth the city agents chase (F8).")
+    public_capital_depreciation: float = param(
+        0.04, unit="1/yr", symbol=r"\delta_G", gt=0.0, le=0.5,
+        source="mechanisms-research.md §3: 0.04 (assumption)",
+        description="Depreciation of public capital (F7).")
+
+    @model_validator(mode="after")
+    def _bounds_ordered(self) -> "Fiscal":
+        low, high = self.public_investment_share_bounds
+        if low > high:
+            raise ValueError(f"public_investment_share_bounds: lower bound {low} exceeds upper bound {high}")
+        if not low <= self.public_investment_share_initial <= high:
+            raise ValueError("public_investment_share_initial must lie within public_investment_share_bounds")
+        return self
+
+
+class Targets(Section):
+    ledger: Literal["official", "credited"] = param(
+        "official", unit="-", source="plan targets are on official statistics; credited = after 统计分算",
+        description="GDP ledger the targets are scored on.")
+    gdp_2025_nominal: PositiveFloat = param(
+        20000.0, unit="亿元 (current prices)", source="plan §(四): 地区生产总值达到2万亿元左右",
+        description="2025 regional GDP target.")
+    gdp_2025_tolerance: Fraction = param(
+        0.05, unit="1", source="assumption: '左右' read as at most 5% below",
+        description="Shortfall still counted as 'about' the target.")
+    industry_growth_2021_2025: GrowthRate = param(
+        0.10, unit="1/yr", source="plan §(四): 规模以上工业增加值年均增长10%以上",
+        description="Minimum average real growth of industrial value added 2021-2025 (proxy: real VA of the "
+                    "six industry sectors).")
+
+
+class Scenario(Section):
+    """A scenario file. ``extends`` is resolved before validation (see ``scenario.yaml_io``)."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", min_length=1, max_length=80,
+                      description="Scenario name; also the default results folder name.")
+    description: str = Field("", description="What the scenario represents.")
+    seed: int = Field(20230302, ge=0, le=2**63 - 1, description="Scenario seed; run r uses SeedSequence(seed, (r,)).")
+    runs: int = Field(1, ge=1, le=1_000_000, description="Number of stochastic runs.")
+    years: Years = Field(default_factory=Years)
+    data: "DataSection" = Field(default_factory=lambda: DataSection())
+    macro: Macro = Field(default_factory=Macro)
+    production: Production = Field(default_factory=Production)
+    capital: Capital = Field(default_factory=Capital)
+    labour: Labour = Field(default_factory=Labour)
+    population: Population = Field(default_factory=Population)
+    fiscal: Fiscal = Field(default_factory=Fiscal)
+    targets: Targets = Field(default_factory=Targets)
+
+
+class DataSection(Section):
+    calibration_dir: str | None = param(
+        None, unit="path", source="default: the project's calibration/ folder",
+        description="Folder with regions.csv, sectors.csv and base_year_2021.csv (relative to the scenario file).")
+
+
+Scenario.model_rebuild()
+
+#: Sections whose fields are model parameters (documented in docs/model.md's table).
+PARAMETER_SECTIONS: dict[str, type[Section]] = {
+    "macro": Macro,
+    "production": Production,
+    "capital": Capital,
+    "labour": Labour,
+    "population": Population,
+    "fiscal": Fiscal,
+    "targets": Targets,
+}
