@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,21 +17,37 @@ import pandas as pd
 
 from cnyx_sim.io import results as results_io
 from cnyx_sim.io.manifest import build_manifest
-from cnyx_sim.runner import RunResult, run_one
-from cnyx_sim.scenario.load import LoadedScenario, prepare
-from cnyx_sim.targets import score_run
+from cnyx_sim.pipeline import OUTPUT_FILES, PreparedScenario, prepare_scenario, tables_from_result
+from cnyx_sim.runner import run_one
 
 
 @dataclass
 class ScenarioOutput:
     """Everything a ``run`` produced: tables in the output contract plus the manifest."""
 
-    loaded: LoadedScenario
-    trajectories: pd.DataFrame
-    targets: pd.DataFrame
+    prepared: PreparedScenario
+    tables: dict[str, pd.DataFrame]
     manifest: dict[str, Any]
-    results: list[RunResult]
+    run_seconds: list[float] = field(default_factory=list)
     out_dir: Path | None = None
+
+    @property
+    def loaded(self):
+        return self.prepared.loaded
+
+    @property
+    def trajectories(self) -> pd.DataFrame:
+        return self.tables["trajectories"]
+
+    @property
+    def targets(self) -> pd.DataFrame:
+        return self.tables["targets"]
+
+
+def _writer(name: str, frame: pd.DataFrame):
+    if OUTPUT_FILES[name].endswith(".csv"):
+        return lambda p: results_io.write_csv(frame, p)
+    return lambda p: results_io.write_parquet(frame, p)
 
 
 def run(
@@ -43,8 +59,8 @@ def run(
 ) -> ScenarioOutput:
     """Run a scenario file (``runs``/``seed`` override the file) and, if ``write``, write its folder.
 
-    The default folder is ``results/<scenario name>/`` under the current directory.
-    Raises :class:`cnyx_sim.scenario.errors.ScenarioError` for bad input (nothing is written then).
+    The default folder is ``results/<scenario name>/`` under the current directory. Raises
+    :class:`cnyx_sim.scenario.errors.ScenarioError` for bad input (nothing is written then).
     """
     started = time.perf_counter()
     overrides: dict[str, Any] = {}
@@ -52,49 +68,45 @@ def run(
         overrides["runs"] = runs
     if seed is not None:
         overrides["seed"] = seed
-    loaded, calibration, params = prepare(scenario_path, overrides)
-    scenario = loaded.scenario
+    prepared = prepare_scenario(scenario_path, overrides)
     loaded_at = time.perf_counter()
 
-    results, trajectory_parts, target_parts = [], [], []
-    for r in range(scenario.runs):
-        result = run_one(scenario.name, calibration.base, params, scenario.seed, r)
-        traj = results_io.trajectories_frame(result)
-        results.append(result)
-        trajectory_parts.append(traj)
-        target_parts.append(score_run(traj, scenario.targets, params.macro.national_real_growth,
-                                      params.start_year, params.end_year))
-    trajectories = pd.concat(trajectory_parts, ignore_index=True)
-    targets = pd.concat(target_parts, ignore_index=True)
+    parts: dict[str, list[pd.DataFrame]] = {}
+    seconds = []
+    for r in range(prepared.runs):
+        result = run_one(prepared.name, prepared.calibration.base, prepared.params, prepared.seed, r)
+        seconds.append(result.seconds)
+        for name, frame in tables_from_result(prepared, result).items():
+            parts.setdefault(name, []).append(frame)
+    tables = {name: pd.concat(frames, ignore_index=True) for name, frames in parts.items()}
     ran_at = time.perf_counter()
 
+    loaded = prepared.loaded
     manifest = build_manifest(
-        scenario_name=scenario.name,
+        scenario_name=prepared.name,
         scenario_file=str(loaded.path),
         scenario_files=loaded.doc.files,
         resolved=loaded.resolved,
         content_hash=loaded.content_hash,
-        seed=scenario.seed,
-        runs=list(range(scenario.runs)),
-        calibration_dir=calibration.directory,
-        timings={"load": loaded_at - started, "simulate": ran_at - loaded_at,
-                 "per_run_median": float(pd.Series([r.seconds for r in results]).median())},
+        seed=prepared.seed,
+        runs=list(range(prepared.runs)),
+        calibration_dir=prepared.calibration.directory,
+        timings={"load": loaded_at - started, "simulate_and_tabulate": ran_at - loaded_at,
+                 "per_run_median": float(pd.Series(seconds).median())},
     )
-    output = ScenarioOutput(loaded, trajectories, targets, manifest, results)
+    output = ScenarioOutput(prepared, tables, manifest, seconds)
     if write:
-        out_dir = Path(out) if out is not None else Path("results") / scenario.name
-        written_at = time.perf_counter()
-        manifest["timings_seconds"]["write"] = 0.0  # filled below; the manifest is the last file written
+        out_dir = Path(out) if out is not None else Path("results") / prepared.name
+        writing_started = time.perf_counter()
 
         def write_manifest(path: Path) -> None:
-            manifest["timings_seconds"]["write"] = time.perf_counter() - written_at
+            # The manifest is written last, so its write timing covers the data files.
+            manifest["timings_seconds"]["write"] = time.perf_counter() - writing_started
             results_io.write_json(manifest, path)
 
-        results_io.write_run_directory(out_dir, {
-            "trajectories.parquet": lambda p: results_io.write_parquet(trajectories, p),
-            "targets.csv": lambda p: results_io.write_csv(targets, p),
-            "manifest.json": write_manifest,
-        })
+        files = {OUTPUT_FILES[name]: _writer(name, frame) for name, frame in tables.items()}
+        files["manifest.json"] = write_manifest
+        results_io.write_run_directory(out_dir, files)
         output.out_dir = out_dir
     return output
 

@@ -32,7 +32,12 @@ from cnyx_sim.core.params import (
 from cnyx_sim.io.calibration import Calibration, CalibrationError, load_calibration
 from cnyx_sim.scenario.errors import ScenarioError
 from cnyx_sim.scenario.schema import Scenario
-from cnyx_sim.scenario.yaml_io import ResolvedScenarioDoc, locate, resolve_extends, scenario_error_from_pydantic
+from cnyx_sim.scenario.yaml_io import (
+    ResolvedScenarioDoc,
+    resolve_extends,
+    scenario_error_at,
+    scenario_error_from_pydantic,
+)
 
 
 @dataclass(frozen=True)
@@ -92,8 +97,7 @@ def calibration_for(loaded: LoadedScenario) -> Calibration:
     try:
         return load_calibration(directory)
     except CalibrationError as exc:
-        file, line = locate(loaded.doc, ("data", "calibration_dir"))
-        raise ScenarioError(file, ("data", "calibration_dir"), line, str(exc)) from None
+        raise scenario_error_at(loaded.doc, ("data", "calibration_dir"), str(exc)) from None
 
 
 # ----------------------------------------------------------------------------------------------- resolution
@@ -105,8 +109,7 @@ class _Resolver:
         self.start, self.end = loaded.scenario.years.start, loaded.scenario.years.end
 
     def error(self, key_path: tuple, expected: str) -> ScenarioError:
-        file, line = locate(self.loaded.doc, key_path)
-        return ScenarioError(file, key_path, line, expected)
+        return scenario_error_at(self.loaded.doc, key_path, expected)
 
     def year_path(self, value: float | dict[int, float], key_path: tuple) -> np.ndarray:
         """A step function over ``start..end``; the first key must be ``start + 1``."""

@@ -1,0 +1,68 @@
+"""From a scenario file to output tables: the one place that chains scenario -> runner -> outputs.
+
+``run_tables`` is what every executor calls for one run (in process, process pool, Dask): it returns all
+output tables of that run as DataFrames in the output contract. Mechanisms that add tables (projects,
+sharing ledger) register them here, so single runs and batches write the same files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from cnyx_sim.core.params import ModelParams
+from cnyx_sim.io import results as results_io
+from cnyx_sim.io.calibration import Calibration
+from cnyx_sim.runner import RunResult, run_one
+from cnyx_sim.scenario.load import LoadedScenario, prepare
+from cnyx_sim.targets import score_run
+
+#: table name -> file name in a run directory (parquet tables are also batch part folders).
+OUTPUT_FILES: dict[str, str] = {
+    "trajectories": "trajectories.parquet",
+    "targets": "targets.csv",
+}
+
+
+@dataclass(frozen=True)
+class PreparedScenario:
+    """A validated scenario with its calibration data and resolved parameters (picklable)."""
+
+    loaded: LoadedScenario
+    calibration: Calibration
+    params: ModelParams
+
+    @property
+    def name(self) -> str:
+        return self.loaded.scenario.name
+
+    @property
+    def seed(self) -> int:
+        return self.loaded.scenario.seed
+
+    @property
+    def runs(self) -> int:
+        return self.loaded.scenario.runs
+
+
+def prepare_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> PreparedScenario:
+    """Load and validate a scenario file (raises ``ScenarioError`` on bad input)."""
+    loaded, calibration, params = prepare(path, overrides)
+    return PreparedScenario(loaded, calibration, params)
+
+
+def tables_from_result(prepared: PreparedScenario, result: RunResult) -> dict[str, pd.DataFrame]:
+    """All output tables of a finished run."""
+    trajectories = results_io.trajectories_frame(result)
+    targets = score_run(trajectories, prepared.loaded.scenario.targets, prepared.params.macro.national_real_growth,
+                        prepared.params.start_year, prepared.params.end_year)
+    return {"trajectories": trajectories, "targets": targets}
+
+
+def run_tables(prepared: PreparedScenario, run: int) -> dict[str, pd.DataFrame]:
+    """Run ``run`` of a prepared scenario and return its output tables."""
+    result = run_one(prepared.name, prepared.calibration.base, prepared.params, prepared.seed, run)
+    return tables_from_result(prepared, result)

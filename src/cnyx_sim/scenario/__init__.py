@@ -1,0 +1,1 @@
+"""Scenario files: loading, merging and validating user-written YAML scenarios."""
