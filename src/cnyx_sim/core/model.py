@@ -171,7 +171,7 @@ class CnyxModel(mesa.Model):
 
     # ------------------------------------------------------------------ schedule (ODD element 3)
     def step(self) -> None:
-        """Advance one year: prices, TFP, labour, production, fiscal + city decisions, capital, population."""
+        """Advance one year: prices, capital stocks, TFP, labour, production, fiscal, population; then decisions."""
         p, s, geo = self.params, self.state, self.geography
         year = s.year + 1
         alpha = p.production.capital_share
@@ -179,43 +179,45 @@ class CnyxModel(mesa.Model):
         # 1. prices (X1)
         price_index = prices.next_price_index(s.price_index, p.at(p.macro.deflator_growth, year))
 
-        # 2. trend TFP (P3)-(P4)
+        # 2. capital stocks of this year from last year's investment (K1)-(K3), (F7): investment made in
+        #    year t-1 is productive in year t, so 2022 output already uses 2021's investment.
+        gross_inv = capital.investment(
+            s.va_real, s.capital, alpha, p.capital.depreciation_rate, p.capital.investment_rate,
+            p.capital.return_sensitivity,
+        )
+        capital_stock = capital.next_capital(s.capital, gross_inv, p.capital.depreciation_rate)
+        public_capital = fiscal.next_public_capital(
+            s.public_capital, s.public_investment, s.price_index, p.fiscal.public_capital_depreciation
+        )
+
+        # 3. trend TFP (P3)-(P4)
         growth = production.tfp_growth_rate(
             self.tfp_initial_growth, p.production.tfp_long_run_growth, year - p.start_year,
             p.production.tfp_convergence_half_life,
         )
         tfp_trend = production.next_tfp_trend(s.tfp_trend, growth, p.production.tfp_shock_sd, self.streams["shocks"])
 
-        # 3. labour (L1)-(L3): this year's workforce from last year-end population
+        # 4. labour (L1)-(L3): this year's workforce from last year-end population
         employed = labour.total_employment(s.population, p.labour.employment_rate)
         target = labour.efficient_sector_shares(s.va_real, alpha)
         self.employment_shares = labour.next_sector_shares(self.employment_shares, target, p.labour.reallocation_speed)
         employment = self.employment_shares * employed[:, None]
 
-        # 4. production (P1)-(P2)
-        per_capita_public = (s.public_capital / s.population) / (
+        # 5. production (P1)-(P2)
+        per_capita_public = (public_capital / s.population) / (
             self.base_state.public_capital / self.base_state.population
         )
         tfp = production.total_factor_productivity(
             tfp_trend, employment, self.employment_base, per_capita_public,
             p.production.localisation_elasticity, p.production.public_capital_elasticity,
         )
-        va_real = production.value_added(tfp, s.capital, employment, alpha)
+        va_real = production.value_added(tfp, capital_stock, employment, alpha)
 
-        # 5. fiscal (F1)-(F7); city agents decide next year's public investment share (F8)
+        # 6. fiscal (F1)-(F7): this year's taxes and public investment (productive from next year);
+        #    city agents decide next year's public investment share (F8) after the year is booked
         taxes = self._taxes(va_real, year, price_index).sum(axis=1)
         _, city_part = fiscal.city_revenue(taxes, p.fiscal.local_share, self.province_take_by_city)
         public_inv = fiscal.public_investment(city_part.sum(axis=1), self.investment_share)
-        public_capital = fiscal.next_public_capital(
-            s.public_capital, public_inv, price_index, p.fiscal.public_capital_depreciation
-        )
-
-        # 6. private capital (K1)-(K3)
-        gross_inv = capital.investment(
-            va_real, s.capital, alpha, p.capital.depreciation_rate, p.capital.investment_rate,
-            p.capital.return_sensitivity,
-        )
-        capital_next = capital.next_capital(s.capital, gross_inv, p.capital.depreciation_rate)
 
         # 7. population (N1)-(N4): migration responds to this year's real wages
         real_wage = labour.average_wage(va_real, employment, alpha, 1.0)
@@ -232,7 +234,7 @@ class CnyxModel(mesa.Model):
         self.state = RegionState(
             year=year,
             va_real=va_real,
-            capital=capital_next,
+            capital=capital_stock,
             employment=employment,
             tfp_trend=tfp_trend,
             population=population_next,
