@@ -6,8 +6,8 @@ Tax bases are nominal (亿元, current prices). For city ``c``, sector ``s``, pr
     (F2)  CIT_cs  = tau_s,t * pi_s * P * Y_cs                    pi_s: taxable profit / VA
           tau_s,t = q_s * tau_W + (1 - q_s) * tau_std  while t <= last year of the western CIT rate,
                     tau_std afterwards                          q_s: share of profit in encouraged industries
-    (F3)  PIT_cs  = p * (1 - alpha_s) * P * Y_cs                 p: effective PIT / wage bill
-    (F4)  PROP_cs = h * P * Y_cs                                 property-type taxes (房产税, 土地使用税 ...)
+    (F3)  PIT_cs  = t_pit * (1 - alpha_s) * P * Y_cs             t_pit: effective PIT / wage bill
+    (F4)  PROP_cs = t_prop * P * Y_cs                            t_prop: property-type taxes (房产税, 土地使用税 ...)
     (F5)  Local_cx = lambda_x * Tax_cx                            lambda: VAT 0.5, CIT 0.4, PIT 0.4, property 1.0
     (F6)  City_cx  = (1 - rho_p(c)) * Local_cx                    rho_p: the province's / municipality's take
     (F7)  IG_c = s_G,c * sum_x City_cx;   G_c,t+1 = (1 - delta_G) * G_c,t + IG_c / P

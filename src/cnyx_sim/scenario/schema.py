@@ -84,7 +84,7 @@ class Macro(Section):
 class Production(Section):
     capital_share: SectorFractions = param(
         _by_sector(0.30, 0.50, 0.30, 0.45, 0.40), unit="1", symbol=r"\alpha_s",
-        source="industry 0.5: Bai, Hsieh & Qian (2006) [K, shared/design/mechanisms-research.md §3]; "
+        source="industry 0.5: Bai, Hsieh & Qian (2006), value [K] unverified: assumption (mechanisms-research.md §3); "
                "services 0.40-0.45 and agriculture/construction 0.30: assumption",
         description="Capital share in Cobb-Douglas value added (P1).")
     tfp_long_run_growth: float = param(
@@ -116,7 +116,8 @@ class Production(Section):
 class Capital(Section):
     depreciation_rate: float = param(
         0.096, unit="1/yr", symbol=r"\delta", ge=0.0, le=0.5,
-        source="Zhang, Wu & Zhang (2004) provincial capital stock [K] (mechanisms-research.md §3)",
+        source="Zhang, Wu & Zhang (2004) provincial capital stock; the 9.6% value is [K] unverified, so: assumption "
+               "(mechanisms-research.md §3)",
         description="Depreciation of private capital (K3).")
     investment_rate: SectorFractions = param(
         0.40, unit="1", symbol="s_s",
@@ -155,7 +156,7 @@ class Population(Section):
         description="Share of residents who consider moving each year (N2).")
     wage_elasticity: float = param(
         1.5, unit="1", symbol=r"\kappa", ge=0.0, le=20.0,
-        source="Tombe & Zhu (2019) [K] (mechanisms-research.md §3)",
+        source="Tombe & Zhu (2019); the value 1.5 is [K] unverified, so: assumption (mechanisms-research.md §3)",
         description="Migration response to log real-wage differences (N2)-(N3).")
     border_penalty: float = param(
         0.2, unit="utils", symbol="b", ge=0.0, le=10.0,
@@ -174,13 +175,13 @@ class Fiscal(Section):
     vat_rate_effective: SectorFractions = param(
         _by_sector(0.0, 0.11, 0.09, 0.06, 0.06), unit="1", symbol="v_s",
         source="mechanisms-research.md §3 effective intensities: manufacturing 0.10-0.12, services 0.05-0.07 "
-               "(assumption); agriculture 0: farm produce sold by producers is VAT-exempt [K]",
+               "(assumption); agriculture 0: farm produce sold by producers is VAT-exempt ([K] unverified: assumption)",
         description="VAT collected / value added (F1).")
     profit_share: SectorFractions = param(
         0.25, unit="1", symbol=r"\pi_s", source="mechanisms-research.md §3: profit/VA about 0.25 (assumption)",
         description="Taxable profit / value added (F2).")
     cit_standard_rate: Fraction = param(
-        0.25, unit="1", symbol=r"\tau_{std}", source="企业所得税法 statutory rate [K]",
+        0.25, unit="1", symbol=r"\tau_{std}", source="企业所得税法 statutory rate ([K] unverified: assumption)",
         description="Standard corporate income tax rate (F2).")
     western_cit_rate: Fraction = param(
         0.15, unit="1", symbol=r"\tau_W", source="财政部 税务总局 国家发展改革委公告2020年第23号 [S]",
@@ -192,14 +193,14 @@ class Fiscal(Section):
         _by_sector(0.0, 0.5, 0.0, 0.3, 0.1), unit="1", symbol="q_s", source="assumption",
         description="Share of a sector's profit earned by firms that qualify for the western rate (F2).")
     pit_rate_effective: Fraction = param(
-        0.015, unit="1", symbol="p", source="mechanisms-research.md §3: PIT/wage bill 0.01-0.02 (assumption)",
+        0.015, unit="1", symbol="t_{pit}", source="mechanisms-research.md §3: PIT/wage bill 0.01-0.02 (assumption)",
         description="Personal income tax / wage bill (F3).")
     property_rate_effective: Fraction = param(
-        0.01, unit="1", symbol="h", source="assumption",
+        0.01, unit="1", symbol="t_{prop}", source="assumption",
         description="Property-type taxes (房产税, 城镇土地使用税, ...) / value added (F4).")
     local_share: dict[Literal["vat", "cit", "pit", "property"], Fraction] = param(
         {"vat": 0.5, "cit": 0.4, "pit": 0.4, "property": 1.0}, unit="1", symbol=r"\lambda_x",
-        source="国发〔2016〕26号 (VAT 50:50); 国发〔2001〕37号/〔2003〕26号 (CIT, PIT 60:40); property taxes local [K]",
+        source="国发〔2016〕26号 (VAT 50:50); 国发〔2001〕37号/〔2003〕26号 (CIT, PIT 60:40); property taxes 100% local ([K] unverified: assumption)",
         description="Local (地方) share of each tax by law (F5).")
     province_take: dict[str, Fraction] = param(
         {"SC": 0.3, "CQ": 0.3}, unit="1", symbol=r"\rho_p",
