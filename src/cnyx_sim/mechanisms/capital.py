@@ -21,7 +21,8 @@ FloatArray = np.ndarray
 def net_return(
     value_added_real: FloatArray, capital: FloatArray, capital_share: FloatArray, depreciation: float
 ) -> FloatArray:
-    """Equation (K1), ``[city, sector]``; zero where there is no capital."""
+    """Equation (K1), ``[city, sector]``; the gross return is taken as zero where there is no capital
+    (so the net return there is ``-delta``)."""
     gross = np.divide(
         capital_share[None, :] * value_added_real,
         capital,

@@ -163,6 +163,9 @@ def calibrate_migration(
         border_unit_unit=border_unit_unit,
         border_external_unit=border_external_unit,
     )
+    if mobile_share <= 0.0 or not np.any(population > 0):
+        # Nobody moves: every flow is zero whatever the constants, so there is nothing to balance.
+        return system
     log_units, log_external = np.log(real_wage_units), np.log(real_wage_external)
     for _ in range(max_iterations):
         p_in = _external_origin_probabilities(log_units, log_external, system, wage_elasticity, border_penalty)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 #: Sector codes of the shipped calibration, used only for the defaults below (the data decide the list).
 INDUSTRY = ("food_beverage", "auto_moto", "electronics", "equipment", "materials_chemicals", "energy_resources")
@@ -223,11 +223,18 @@ class Fiscal(Section):
         source="mechanisms-research.md §3: 0.04 (assumption)",
         description="Depreciation of public capital (F7).")
 
-    @model_validator(mode="after")
-    def _bounds_ordered(self) -> "Fiscal":
-        low, high = self.public_investment_share_bounds
+    @field_validator("public_investment_share_bounds")
+    @classmethod
+    def _bounds_ordered(cls, bounds: tuple[float, float]) -> tuple[float, float]:
+        # A field validator (not a model validator) so the error points at the bounds' own line.
+        low, high = bounds
         if low > high:
-            raise ValueError(f"public_investment_share_bounds: lower bound {low} exceeds upper bound {high}")
+            raise ValueError(f"lower bound {low} exceeds upper bound {high}")
+        return bounds
+
+    @model_validator(mode="after")
+    def _initial_share_within_bounds(self) -> "Fiscal":
+        low, high = self.public_investment_share_bounds
         if not low <= self.public_investment_share_initial <= high:
             raise ValueError("public_investment_share_initial must lie within public_investment_share_bounds")
         return self
@@ -266,6 +273,10 @@ class Scenario(Section):
     population: Population = Field(default_factory=Population)
     fiscal: Fiscal = Field(default_factory=Fiscal)
     targets: Targets = Field(default_factory=Targets)
+    transfer: "Transfer" = Field(default_factory=lambda: Transfer())
+    parks: "list[Park]" = Field(default_factory=list, description="Co-built parks and enclaves (plan §十, §十四).")
+    incentives: "Incentives" = Field(default_factory=lambda: Incentives())
+    infrastructure: "Infrastructure" = Field(default_factory=lambda: Infrastructure())
 
 
 class DataSection(Section):
@@ -273,6 +284,8 @@ class DataSection(Section):
         None, unit="path", source="default: the project's calibration/ folder",
         description="Folder with regions.csv, sectors.csv and base_year_2021.csv (relative to the scenario file).")
 
+
+from cnyx_sim.scenario.schema_transfer import Incentives, Infrastructure, Park, Transfer  # noqa: E402
 
 Scenario.model_rebuild()
 
@@ -285,4 +298,8 @@ PARAMETER_SECTIONS: dict[str, type[Section]] = {
     "population": Population,
     "fiscal": Fiscal,
     "targets": Targets,
+    "transfer": Transfer,
+    "parks": Park,
+    "incentives": Incentives,
+    "infrastructure": Infrastructure,
 }
