@@ -1,0 +1,81 @@
+"""City budgets (B1)-(B9): hand-computed years, the borrowing limit, and the link to (F7)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cnyx_sim.mechanisms import fiscal
+from cnyx_sim.mechanisms.budget import budget_year
+
+
+def one(revenue=100.0, share=0.35, incentive=0.0, debt=0.0, transfer=0.0, interest=0.03, limit=1.2, park=0.0):
+    return budget_year(np.array([revenue]), np.array([share]), np.array([incentive]), np.array([debt]),
+                       transfer, interest, limit, park)
+
+
+def test_without_incentives_or_debt_the_budget_reduces_to_f7():
+    revenue, share = np.array([100.0, 40.0]), np.array([0.35, 0.2])
+    out = budget_year(revenue, share, np.zeros(2), np.zeros(2), 0.0, 0.03, 1.2, 0.0)
+    np.testing.assert_allclose(out.public_investment, fiscal.public_investment(revenue, share))
+    np.testing.assert_allclose(out.infrastructure_investment, out.public_investment)
+    np.testing.assert_allclose(out.debt, 0.0)
+    np.testing.assert_allclose(out.balance, 0.0)
+
+
+def test_incentives_are_borrowed_for_within_the_limit():
+    out = one(incentive=10.0)
+    assert out.public_investment[0] == pytest.approx(35.0)
+    assert out.debt[0] == pytest.approx(10.0)
+    assert out.balance[0] == pytest.approx(-10.0)
+
+
+def test_public_investment_is_cut_to_keep_debt_at_the_limit_by_hand():
+    # interest 0.03 * 118 = 3.54; deficit 13.54; headroom 120 - 118 = 2; cut 11.54 -> IG = 23.46, debt = 120
+    out = one(incentive=10.0, debt=118.0)
+    assert out.interest[0] == pytest.approx(3.54)
+    assert out.public_investment[0] == pytest.approx(23.46)
+    assert out.debt[0] == pytest.approx(120.0)
+    assert not out.is_over_limit[0]
+
+
+def test_commitments_beyond_the_limit_zero_public_investment_and_flag_the_breach():
+    out = one(incentive=50.0, debt=120.0)
+    assert out.public_investment[0] == 0.0
+    assert out.debt[0] == pytest.approx(120.0 + 3.6 + 50.0 - 35.0)
+    assert out.is_over_limit[0]
+
+
+def test_transfers_add_to_revenue_and_park_land_takes_its_share():
+    out = one(transfer=0.5, park=0.4)
+    assert out.revenue[0] == pytest.approx(150.0)
+    assert out.public_investment[0] == pytest.approx(52.5)
+    assert out.park_land_investment[0] == pytest.approx(21.0)
+    assert out.infrastructure_investment[0] == pytest.approx(31.5)
+
+
+def money(high):
+    # cents of 亿元: realistic magnitudes without subnormal floats (np.seterr raises on underflow)
+    return st.integers(0, int(high * 100)).map(lambda cents: cents / 100.0)
+
+
+def fraction(high=1.0):
+    return st.integers(0, 1000).map(lambda k: high * k / 1000.0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(revenue=money(1e4), share=fraction(), incentive=money(1e3), debt=money(2e4),
+       interest=fraction(0.2), limit=fraction(5.0))
+def test_new_borrowing_beyond_the_limit_happens_only_after_public_investment_is_cut_to_zero(
+        revenue, share, incentive, debt, interest, limit):
+    out = one(revenue, share, incentive, debt, 0.0, interest, limit)
+    assert out.public_investment[0] >= 0.0
+    assert out.public_investment[0] <= share * revenue * (1 + 1e-12) + 1e-12
+    assert out.debt[0] == pytest.approx(debt - out.balance[0])
+    if out.is_over_limit[0] and out.debt[0] > debt * (1 + 1e-12) + 1e-12:
+        assert out.public_investment[0] == 0.0
+    # budget identity: revenue = spending + balance
+    spending = out.current_spending + out.public_investment + out.incentive_cost + out.interest
+    assert (out.revenue - spending)[0] == pytest.approx(out.balance[0], abs=1e-9 * max(1.0, revenue + debt))

@@ -1,0 +1,248 @@
+"""Tax sharing (S1)-(S8): hand-computed cases of the 高竹 and 京津冀 rules and of each selector."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cnyx_sim.core.params import TAXES
+from cnyx_sim.mechanisms import fiscal
+from cnyx_sim.mechanisms.tax_sharing import (
+    BASIS_FULL_PRODUCTION,
+    KIND_ALL_CROSS_UNIT,
+    KIND_GOVERNMENT_LED,
+    KIND_REFERRAL,
+    ActivityTable,
+    AgreementSet,
+    background_activities,
+    city_level_taxes,
+    enforcement_draws,
+    pad_cumulative,
+    share_taxes,
+)
+
+N_TAXES = len(TAXES)
+ALWAYS = np.array([True])
+
+
+def run_years(activities, agreements, years, n_units=2, n_external=0, enforced=None):
+    """Transfers paid per year (summed over taxes) and the final result, carrying the cap state."""
+    cumulative, paid, result = None, [], None
+    for year in years:
+        result = share_taxes(activities, agreements, year, cumulative,
+                             enforced if enforced is not None else np.ones(agreements.n_agreements, dtype=bool),
+                             n_units, n_external)
+        cumulative = result.cumulative_paid
+        paid.append(result.paid.sum())
+    return np.array(paid), result
+
+
+# ---------------------------------------------------------------------------------------- 川渝高竹
+def test_gaozhu_rule_splits_only_the_increment_of_park_activities_fifty_fifty():
+    # Unit 0 (邻水 side) hosts park 0; unit 1 (渝北 side) is the partner. Taxes: vat, cit, pit, property.
+    city = np.array([[10.0, 4.0, 1.0, 2.0],    # firm already in the park: 存量 below
+                     [6.0, 2.0, 1.0, 1.0],     # new project in the park (all increment)
+                     [20.0, 5.0, 3.0, 2.0],    # outside the park: never shared
+                     [7.0, 1.0, 1.0, 1.0]])    # unit 1's own firm: never shared
+    base = np.array([[8.0, 4.0, 2.0, 1.0], [0.0] * 4, [0.0] * 4, [0.0] * 4])
+    activities = ActivityTable.build(city, host=[0, 0, 0, 1], park=[0, 0, -1, -1], base_city_taxes=base)
+    gaozhu = AgreementSet.from_records([dict(park=0, partner_unit=1, split=0.5, is_increment_only=True)], N_TAXES)
+
+    result = share_taxes(activities, gaozhu, 2025, None, ALWAYS, n_units=2, n_external=0)
+
+    # increments: row 0 = [2, 0, 0 (below 存量), 1], row 1 = [6, 2, 1, 1]; half of each goes to unit 1.
+    expected_paid = np.array([[4.0, 1.0, 0.5, 1.0], [0.0] * 4])
+    np.testing.assert_allclose(result.paid, expected_paid)
+    np.testing.assert_allclose(result.received, expected_paid[::-1])
+    np.testing.assert_allclose(result.collected.sum(axis=1), [17 + 10 + 30, 10])
+    np.testing.assert_allclose(result.after_sharing.sum(axis=1), [57 - 6.5, 10 + 6.5])
+    assert len(result.ledger) == 4  # one row per tax: agreement 0, unit 0 -> unit 1
+    assert set(result.ledger.from_unit) == {0} and set(result.ledger.to_unit) == {1}
+
+
+def test_stock_rule_all_shares_the_whole_city_level_revenue():
+    activities = ActivityTable.build([[10.0, 0, 0, 0]], park=[0], base_city_taxes=[[8.0, 0, 0, 0]])
+    agreements = AgreementSet.from_records([dict(park=0, partner_unit=1, split=0.5, is_increment_only=False)], N_TAXES)
+    result = share_taxes(activities, agreements, 2025, None, ALWAYS, 2, 0)
+    assert result.paid[0, 0] == pytest.approx(5.0)
+
+
+# ---------------------------------------------------------------------------------------- 京津冀 92号
+def jingjinji(cap=np.inf, is_pre_move=True):
+    return AgreementSet.from_records([dict(
+        kind=KIND_GOVERNMENT_LED, split=0.5, is_increment_only=False, tax_mask=[True, True, False, False],
+        window_basis=BASIS_FULL_PRODUCTION, window_offset=0, window_length=3, window_extension=2,
+        cap=cap, is_cap_pre_move=is_pre_move, min_pre_move_tax=0.2)], N_TAXES)
+
+
+def relocated(pre_move=5.0, government_led=True, gross_annual=0.5):
+    # Relocated from unit 1 to unit 0, 达产 in 2025; city-level VAT 2 + CIT 1 a year (PIT not shared).
+    return ActivityTable.build([[2.0, 1.0, 1.0, 0.0]], host=[0], origin=[1], full_production_year=[2025],
+                               is_government_led=[government_led], pre_move_taxes=[pre_move],
+                               pre_move_gross_annual=[gross_annual])
+
+
+def test_jingjinji_three_years_then_extension_until_the_pre_move_cap():
+    paid, result = run_years(relocated(pre_move=5.0), jingjinji(), range(2023, 2032))
+    # 2023-24 before 达产; 2025-27 half of 3; 2028 extension pays the 0.5 left under the cap; then nothing.
+    np.testing.assert_allclose(paid, [0, 0, 1.5, 1.5, 1.5, 0.5, 0, 0, 0])
+    assert result.cumulative_paid[0, 0] == pytest.approx(5.0)
+
+
+def test_jingjinji_extension_runs_two_years_when_the_cap_is_far():
+    paid, _ = run_years(relocated(pre_move=100.0), jingjinji(), range(2025, 2032))
+    np.testing.assert_allclose(paid, [1.5] * 5 + [0, 0])
+
+
+def test_jingjinji_cap_reached_inside_the_window_stops_sharing():
+    paid, _ = run_years(relocated(pre_move=2.0), jingjinji(), range(2025, 2030))
+    np.testing.assert_allclose(paid, [1.5, 0.5, 0, 0, 0])
+
+
+def test_jingjinji_cap_splits_the_last_payment_pro_rata_over_taxes():
+    _, result = run_years(relocated(pre_move=2.0), jingjinji(), [2025, 2026])
+    # the 0.5 paid in 2026 keeps the VAT:CIT proportion 2:1 of the wanted transfers
+    np.testing.assert_allclose(result.paid[0], [1.0 / 3.0, 1.0 / 6.0, 0.0, 0.0])
+
+
+def test_numeric_cap_applies_per_activity():
+    paid, _ = run_years(relocated(), jingjinji(cap=1.0, is_pre_move=False), range(2025, 2030))
+    np.testing.assert_allclose(paid, [1.0, 0, 0, 0, 0])
+
+
+def test_market_driven_and_small_relocations_are_not_shared():
+    market, _ = run_years(relocated(government_led=False), jingjinji(), [2025])
+    small, _ = run_years(relocated(gross_annual=0.1), jingjinji(), [2025])
+    assert market.sum() == 0.0
+    assert small.sum() == 0.0
+
+
+def test_enforcement_failure_pays_nothing_but_the_window_keeps_running():
+    never = np.array([False])
+    activities, agreements = relocated(pre_move=100.0), jingjinji()
+    cumulative = None
+    for year in (2025, 2026):
+        cumulative = share_taxes(activities, agreements, year, cumulative, never, 2, 0).cumulative_paid
+    paid, _ = run_years(activities, agreements, range(2027, 2031))
+    # the window still ends in 2029 (3 + 2 years from 达产 2025) although nothing was paid in 2025-26
+    np.testing.assert_allclose(paid, [1.5, 1.5, 1.5, 0.0])
+
+
+# ---------------------------------------------------------------------------------------- selectors
+def test_referral_rule_credits_the_first_negotiating_unit():
+    activities = ActivityTable.build([[4.0, 0, 0, 0], [4.0, 0, 0, 0]], host=[0, 0], referral=[2, 0])
+    agreements = AgreementSet.from_records([dict(kind=KIND_REFERRAL, split=0.25)], N_TAXES)
+    result = share_taxes(activities, agreements, 2025, None, ALWAYS, 3, 0)
+    np.testing.assert_allclose(result.received[:, 0], [0.0, 0.0, 1.0])  # row 1's referral is its own host
+
+
+def test_all_cross_unit_prefers_the_origin_and_falls_back_to_the_referral():
+    activities = ActivityTable.build([[4.0, 0, 0, 0]] * 3, host=[0, 0, 0], origin=[1, -1, -1], referral=[2, 2, -1])
+    agreements = AgreementSet.from_records([dict(kind=KIND_ALL_CROSS_UNIT, split=0.5)], N_TAXES)
+    result = share_taxes(activities, agreements, 2025, None, ALWAYS, 3, 0)
+    np.testing.assert_allclose(result.received[:, 0], [0.0, 2.0, 2.0])
+
+
+def test_external_partner_outflow_explains_the_regional_difference():
+    activities = ActivityTable.build([[4.0, 2.0, 0, 0]], host=[1], park=[3])
+    agreements = AgreementSet.from_records([dict(park=3, partner_external=1, split=0.3)], N_TAXES)
+    result = share_taxes(activities, agreements, 2025, None, ALWAYS, 2, 2)
+    np.testing.assert_allclose(result.external_outflow, [[0, 0, 0, 0], [1.2, 0.6, 0, 0]])
+    assert result.after_sharing.sum() + result.external_outflow.sum() == pytest.approx(result.collected.sum())
+    assert (result.ledger.to_unit == -1).all() and (result.ledger.to_external == 1).all()
+
+
+def test_agreement_outside_its_years_or_taxes_pays_nothing():
+    activities = ActivityTable.build([[4.0, 2.0, 0, 0]], park=[0])
+    agreements = AgreementSet.from_records(
+        [dict(park=0, partner_unit=1, start_year=2026), dict(park=0, partner_unit=1, end_year=2024),
+         dict(park=0, partner_unit=1, tax_mask=[False, False, True, True])], N_TAXES)
+    result = share_taxes(activities, agreements, 2025, None, np.ones(3, dtype=bool), 2, 0)
+    assert result.paid.sum() == 0.0 and len(result.ledger) == 0
+
+
+def test_partner_equal_to_host_pays_nothing():
+    activities = ActivityTable.build([[4.0, 0, 0, 0]], host=[1], park=[0])
+    agreements = AgreementSet.from_records([dict(park=0, partner_unit=1)], N_TAXES)
+    assert share_taxes(activities, agreements, 2025, None, ALWAYS, 2, 0).paid.sum() == 0.0
+
+
+def test_rules_that_overlap_never_give_away_more_than_the_revenue():
+    activities = ActivityTable.build([[10.0, 0, 0, 0]], host=[0], origin=[1], referral=[2])
+    agreements = AgreementSet.from_records(
+        [dict(kind=KIND_ALL_CROSS_UNIT, split=0.8, is_increment_only=False),
+         dict(kind=KIND_REFERRAL, split=0.6, is_increment_only=False)], N_TAXES)
+    result = share_taxes(activities, agreements, 2025, None, np.ones(2, dtype=bool), 3, 0)
+    assert result.paid[0, 0] == pytest.approx(10.0)
+    np.testing.assert_allclose(result.received[:, 0], [0.0, 10 * 0.8 / 1.4, 10 * 0.6 / 1.4])
+    assert result.after_sharing[0, 0] == pytest.approx(0.0)
+
+
+def test_park_terms_take_precedence_over_rules_while_the_park_agreement_applies():
+    activities = ActivityTable.build([[10.0, 0, 0, 0]] * 2, host=[0, 0], park=[0, -1], referral=[2, 2])
+    agreements = AgreementSet.from_records(
+        [dict(park=0, partner_unit=1, split=0.5, start_year=2025),
+         dict(kind=KIND_REFERRAL, split=0.2)], N_TAXES)
+    before = share_taxes(activities, agreements, 2024, None, np.ones(2, dtype=bool), 3, 0)
+    during = share_taxes(activities, agreements, 2025, None, np.ones(2, dtype=bool), 3, 0)
+    np.testing.assert_allclose(before.received[:, 0], [0.0, 0.0, 4.0])   # the rule covers both rows
+    np.testing.assert_allclose(during.received[:, 0], [0.0, 5.0, 2.0])   # the park row follows the park's terms
+
+
+def test_no_agreements_leave_revenue_where_it_is_collected():
+    activities = ActivityTable.build([[4.0, 1, 1, 1], [2.0, 0, 0, 3]], host=[0, 1], park=[0, 0])
+    result = share_taxes(activities, AgreementSet.empty(N_TAXES), 2025, None, np.zeros(0, dtype=bool), 2, 1)
+    np.testing.assert_array_equal(result.after_sharing, result.collected)
+    assert len(result.ledger) == 0 and result.external_outflow.shape == (1, N_TAXES)
+
+
+# ---------------------------------------------------------------------------------------- helpers
+def test_enforcement_draws_are_shared_by_the_rows_of_one_agreement_and_reproducible():
+    group = np.array([0, 0, 1, 1, 2])
+    first = enforcement_draws(np.full(5, 0.5), group, np.random.default_rng(7))
+    again = enforcement_draws(np.full(5, 0.5), group, np.random.default_rng(7))
+    np.testing.assert_array_equal(first, again)
+    assert first[0] == first[1] and first[2] == first[3]
+    assert enforcement_draws(np.zeros(5), group, np.random.default_rng(1)).sum() == 0
+    assert enforcement_draws(np.ones(5), group, np.random.default_rng(1)).all()
+
+
+def test_enforcement_draws_advance_the_stream_the_same_way_whatever_the_probabilities():
+    group = np.array([0, 1])
+    rng_a, rng_b = np.random.default_rng(3), np.random.default_rng(3)
+    enforcement_draws(np.array([0.0, 0.0]), group, rng_a)
+    enforcement_draws(np.array([1.0, 0.3]), group, rng_b)
+    assert rng_a.random() == rng_b.random()
+
+
+def test_pad_cumulative_keeps_old_rows_and_adds_zero_columns():
+    grown = pad_cumulative(np.array([[1.0, 2.0]]), 1, 4)
+    np.testing.assert_array_equal(grown, [[1.0, 2.0, 0.0, 0.0]])
+    with pytest.raises(ValueError, match="does not fit"):
+        pad_cumulative(np.zeros((2, 2)), 1, 4)
+
+
+def test_city_level_taxes_reuse_equations_f5_f6_and_add_up_to_gross():
+    gross = np.array([[10.0, 5.0, 2.0, 1.0]])
+    local_share = np.array([0.5, 0.4, 0.4, 1.0])
+    central, province, city = city_level_taxes(gross, local_share, np.array([0.3]))
+    _, expected_city = fiscal.city_revenue(gross, local_share, np.array([0.3]))
+    np.testing.assert_allclose(city, expected_city)
+    np.testing.assert_allclose(central, [[5.0, 3.0, 1.2, 0.0]])
+    np.testing.assert_allclose(central + province + city, gross)
+
+
+def test_background_activities_collect_each_units_revenue_and_are_never_selected():
+    taxes = np.arange(2 * 3 * N_TAXES, dtype=float).reshape(2, 3, N_TAXES)
+    rows = background_activities(taxes, np.ones((2, 3)), np.zeros((2, 3)), 2021)
+    agreements = AgreementSet.from_records([dict(kind=k, split=1.0, is_increment_only=False)
+                                            for k in (KIND_GOVERNMENT_LED, KIND_ALL_CROSS_UNIT, KIND_REFERRAL)],
+                                           N_TAXES)
+    result = share_taxes(rows, agreements, 2025, None, np.ones(3, dtype=bool), 2, 0)
+    np.testing.assert_allclose(result.collected, taxes.sum(axis=1))
+    assert result.paid.sum() == 0.0
+
+
+def test_activity_table_rejects_ragged_columns():
+    with pytest.raises(ValueError, match="rows"):
+        ActivityTable.build([[1.0, 0, 0, 0]], host=[0, 1])
