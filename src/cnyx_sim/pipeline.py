@@ -24,6 +24,7 @@ from cnyx_sim.targets import score_run
 OUTPUT_FILES: dict[str, str] = {
     "trajectories": "trajectories.parquet",
     "targets": "targets.csv",
+    "projects": "projects.parquet",
 }
 
 
@@ -59,7 +60,8 @@ def tables_from_result(prepared: PreparedScenario, result: RunResult) -> dict[st
     trajectories = results_io.trajectories_frame(result)
     targets = score_run(trajectories, prepared.loaded.scenario.targets, prepared.params.macro.national_real_growth,
                         prepared.params.start_year, prepared.params.end_year)
-    return {"trajectories": trajectories, "targets": targets}
+    projects = results_io.projects_frame(result)
+    return {"trajectories": trajectories, "targets": targets, "projects": projects}
 
 
 def run_tables(prepared: PreparedScenario, run: int) -> dict[str, pd.DataFrame]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -29,6 +30,7 @@ class RunResult:
     params: ModelParams
     recorder: Recorder
     seconds: float
+    projects: Any = None  # the run's ProjectBook (cnyx_sim.core.projects), None without industrial transfer
 
     @property
     def years(self) -> np.ndarray:
@@ -50,6 +52,7 @@ def run_one(scenario_name: str, base: BaseYearData, params: ModelParams, seed: i
     return RunResult(
         scenario=scenario_name, run=run, seed=seed, geography=base.geography, params=params,
         recorder=model.recorder, seconds=time.perf_counter() - started,
+        projects=model.transfer.book if model.transfer is not None else None,
     )
 
 

@@ -49,6 +49,10 @@ class CityAgent(mesa.Agent):
             f.public_investment_share_bounds,
         )
         self.model.investment_share[self.idx] = new_share[0]
+        # (T9): in the adaptive incentive mode the city also adjusts its package for next year's projects.
+        if self.model.transfer is not None:
+            self.model.transfer.decide_package(self.idx, float(self.model.nominal_growth[self.idx]),
+                                               self.model.state.year + 1)
 
     def __repr__(self) -> str:
         return f"CityAgent({self.code}, {self.name_zh})"

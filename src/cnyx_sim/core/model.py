@@ -14,6 +14,7 @@ import numpy as np
 
 from cnyx_sim.core.agents import CityAgent
 from cnyx_sim.core.params import TAXES, ModelParams
+from cnyx_sim.core.projects import PROJECT_VARIABLES, TransferEngine
 from cnyx_sim.core.recorder import Recorder
 from cnyx_sim.core.rng import make_streams
 from cnyx_sim.core.state import FloatArray, Geography, RegionState
@@ -81,8 +82,12 @@ class CnyxModel(mesa.Model):
         self.cities = [
             CityAgent(self, idx, code, name) for idx, (code, name) in enumerate(zip(geo.cities, geo.city_names_zh))
         ]
+        # Industrial transfer (ODD 7.7-7.9): the project book and its calibration; None without a transfer section.
+        self.transfer = TransferEngine(self) if params.transfer is not None else None
         self.recorder = Recorder(geo, TAXES, params.years)
         self.recorder.record(self.state, self._labour_income(self.state), self.investment_share)
+        if self.transfer is not None:
+            self.recorder.add_city_variables(PROJECT_VARIABLES, fill_first_year=0.0)
 
     # ------------------------------------------------------------------ initialisation (ODD element 5)
     def _initial_state(self) -> RegionState:
@@ -181,11 +186,17 @@ class CnyxModel(mesa.Model):
 
         # 2. capital stocks of this year from last year's investment (K1)-(K3), (F7): investment made in
         #    year t-1 is productive in year t, so 2022 output already uses 2021's investment.
+        #    With industrial transfer the incumbents invest at the offset rate (T12) and projects add their
+        #    capital as their capacity rises, after closures and relocations (T1-T7).
+        investment_rate = p.capital.investment_rate if self.transfer is None else (
+            self.transfer.incumbent_investment_rate(year))
         gross_inv = capital.investment(
-            s.va_real, s.capital, alpha, p.capital.depreciation_rate, p.capital.investment_rate,
+            s.va_real, s.capital, alpha, p.capital.depreciation_rate, investment_rate,
             p.capital.return_sensitivity,
         )
         capital_stock = capital.next_capital(s.capital, gross_inv, p.capital.depreciation_rate)
+        if self.transfer is not None:
+            capital_stock = np.maximum(capital_stock + self.transfer.before_production(year, s, price_index), 0.0)
         public_capital = fiscal.next_public_capital(
             s.public_capital, s.public_investment, s.price_index, p.fiscal.public_capital_depreciation
         )
@@ -215,7 +226,8 @@ class CnyxModel(mesa.Model):
 
         # 6. fiscal (F1)-(F7): this year's taxes and public investment (productive from next year);
         #    city agents decide next year's public investment share (F8) after the year is booked
-        taxes = self._taxes(va_real, year, price_index).sum(axis=1)
+        taxes_by_sector = self._taxes(va_real, year, price_index)
+        taxes = taxes_by_sector.sum(axis=1)
         _, city_part = fiscal.city_revenue(taxes, p.fiscal.local_share, self.province_take_by_city)
         public_inv = fiscal.public_investment(city_part.sum(axis=1), self.investment_share)
 
@@ -249,6 +261,11 @@ class CnyxModel(mesa.Model):
         self.nominal_growth = nominal_gdp / self._nominal_gdp_last - 1.0
         self._nominal_gdp_last = nominal_gdp
         self.recorder.record(self.state, self._labour_income(self.state), self.investment_share)
+        if self.transfer is not None:
+            project_totals = self.transfer.after_production(
+                year, va_real, employment, capital_stock, taxes_by_sector.sum(axis=2), price_index
+            )
+            self.recorder.record_city(year, project_totals)
         # Agents decide after the year is booked, in random order (the order does not matter for this
         # rule, but decisions that compete, such as incentives, will rely on it).
         self.agents.shuffle_do("decide")

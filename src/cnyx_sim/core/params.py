@@ -94,6 +94,91 @@ class FiscalParams:
 
 
 @dataclass(frozen=True)
+class ParkParams:
+    """Co-built parks and enclaves (ODD 7.7, equations T5-T6). Arrays are ``[park]`` unless noted."""
+
+    ids: tuple[str, ...]
+    names_zh: tuple[str, ...]
+    kinds: tuple[str, ...]  # 产业共建 / 产业配套 / 飞地经济 / ...
+    host: np.ndarray  # [park] int, position of the host unit
+    partners: tuple[tuple[str, ...], ...]  # unit codes or external partners (kunshan, guangzhou)
+    partner_origin: np.ndarray  # [park, origin] bool: the park's partner is (in) this origin
+    partner_unit: np.ndarray  # [park] int, first partner that is a unit, -1 if none (referral unit)
+    start_year: np.ndarray  # [park] int, first year the park takes projects
+    land_capacity: np.ndarray  # [park] 亩 of industrial land
+    target_sectors: np.ndarray  # [park, sector] bool
+
+
+@dataclass(frozen=True)
+class IncentiveParams:
+    """City incentive packages and the competition regime (ODD 7.8, equations T8-T9). ``[city]`` arrays."""
+
+    adaptive: bool
+    land_discount: np.ndarray  # d_c, share of the industrial land price waived
+    tax_rebate: np.ndarray  # rho_c, share of local taxes rebated to new projects
+    service_quality: np.ndarray  # q_c in [0, 1]
+    regime_year: int  # first annual step under the fair-competition review
+    max_land_discount: tuple[float, float]  # (before, from regime_year)
+    max_tax_rebate: tuple[float, float]
+    authorised_until: np.ndarray  # [city] int, last year an authorised programme allows rebates (0 = none)
+    disguised_share: float  # share of a removed rebate that survives as service perks
+    adjustment: float  # eta_I, incentive change per unit growth gap (adaptive mode)
+
+
+@dataclass(frozen=True)
+class InfrastructureParams:
+    """Travel times between nodes and dated events (ODD 7.9, equations T10-T11)."""
+
+    nodes: tuple[str, ...]  # the units (in model order) then external nodes
+    base_travel_time: np.ndarray  # [node, node] hours, symmetric, zero diagonal
+    event_names: tuple[str, ...]
+    event_year: np.ndarray  # [event] int, first annual step the event is in effect
+    event_probability: np.ndarray  # [event]
+    event_pairs: tuple[np.ndarray, ...]  # per event: [pair, 2] int node positions
+    event_hours: tuple[np.ndarray, ...]  # per event: [pair] new travel time, hours
+    external_mass: np.ndarray  # [node] 亿元 (2021 prices) for external nodes, 0 for units (their VA is used)
+    access_decay: float  # 1/hour
+
+
+@dataclass(frozen=True)
+class TransferParams:
+    """Industrial transfer: arrivals, location choice, lifecycle, relocation (ODD 7.7, equations T1-T7)."""
+
+    origins: tuple[str, ...]  # external origins: chengdu, chongqing_core, east_coast, abroad
+    origin_wage_node: np.ndarray  # [origin] int, position in population.external_nodes, -1 = no wage push
+    origin_travel_node: np.ndarray  # [origin] int, position in infrastructure.nodes, -1 = no travel term
+    arrival_rate: np.ndarray  # [origin, sector] projects per year at base-year push
+    wage_push_elasticity: float  # phi_w
+    land_push_elasticity: float  # phi_L
+    origin_land_cost_growth: np.ndarray  # [year] growth of origin land cost relative to the region
+    mean_size: np.ndarray  # [sector] mean project investment, 亿元 (2021 prices)
+    size_log_sd: float  # sigma of log size
+    land_intensity: float  # 亿元 of investment per 亩
+    located_share: np.ndarray  # [origin] base-year probability of locating in the region (calibrates V0)
+    nest_parameter: float  # mu in (0, 1]
+    beta_cluster: float
+    beta_wage: float
+    beta_land: float
+    beta_rebate: float
+    beta_service: float
+    beta_access: float
+    beta_origin_time: float  # per hour
+    beta_park: float
+    beta_partner: float
+    construction_years: int
+    ramp_up_shares: tuple[float, ...]
+    closure_rate: float
+    relocation_rate: float
+    relocation_sensitivity: float
+    referral_probability: float
+    government_led_share: np.ndarray  # [origin]
+    offset_incumbent_investment: bool
+    parks: ParkParams
+    incentives: IncentiveParams
+    infrastructure: InfrastructureParams
+
+
+@dataclass(frozen=True)
 class ModelParams:
     """Everything a run needs besides the base-year data and the seed."""
 
@@ -105,6 +190,7 @@ class ModelParams:
     labour: LabourParams
     population: PopulationParams
     fiscal: FiscalParams
+    transfer: TransferParams | None = None  # None = no industrial transfer (issue 2 model)
 
     @property
     def years(self) -> np.ndarray:

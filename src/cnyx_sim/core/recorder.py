@@ -38,6 +38,18 @@ class Recorder:
         self.price_index = np.full(n_years, np.nan)
         self._start = int(years[0])
 
+    def add_city_variables(self, names, fill_first_year: float = np.nan) -> None:
+        """Add ``[year, city]`` variables recorded by :meth:`record_city` (e.g. the project totals)."""
+        n_years, n_cities = self.by_city["population"].shape
+        for name in names:
+            self.by_city[name] = np.full((n_years, n_cities), np.nan)
+            self.by_city[name][0] = fill_first_year
+
+    def record_city(self, year: int, values: dict[str, np.ndarray]) -> None:
+        """Record ``[city]`` values of variables added by :meth:`add_city_variables`."""
+        for name, value in values.items():
+            self.by_city[name][year - self._start] = value
+
     def record(self, state: RegionState, labour_income: np.ndarray, investment_share: np.ndarray) -> None:
         t = state.year - self._start
         self.by_sector["va_real"][t] = state.va_real

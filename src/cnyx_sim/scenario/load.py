@@ -248,9 +248,12 @@ def build_params(loaded: LoadedScenario, calibration: Calibration) -> ModelParam
         growth_target=f.growth_target,
         public_capital_depreciation=f.public_capital_depreciation,
     )
+    from cnyx_sim.scenario.load_transfer import build_transfer_params
+
+    transfer = build_transfer_params(loaded, calibration, r, calibration.directory)
     return ModelParams(
         start_year=s.years.start, end_year=s.years.end, macro=macro, production=production, capital=capital,
-        labour=labour, population=population, fiscal=fiscal,
+        labour=labour, population=population, fiscal=fiscal, transfer=transfer,
     )
 
 

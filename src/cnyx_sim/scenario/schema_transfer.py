@@ -1,0 +1,218 @@
+"""Scenario sections of industrial transfer (issue 3): ``transfer``, ``parks``, ``incentives``,
+``infrastructure``. Equations (T1)-(T12) are in ``cnyx_sim.mechanisms.transfer``, ``.incentives`` and
+``.infrastructure``; docs/model.md 7.7-7.9 explains them.
+
+Parks carry no tax/statistics sharing keys here: the fiscal issue adds a ``sharing`` section that refers
+to park ids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from cnyx_sim.scenario.schema import INDUSTRY, Fraction, GrowthPath, PositiveFloat, Section, SectorPositive, param
+
+ExternalOrigin = Literal["chengdu", "chongqing_core", "east_coast", "abroad"]
+ExternalNode = Literal["chengdu", "chongqing_core", "east_coast"]
+NonNegative = Annotated[float, Field(ge=0.0)]
+OpenFraction = Annotated[float, Field(gt=0.0, lt=1.0)]
+Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+#: External partners a park may name (they lie outside the region's totals) and the origin they stand for.
+EXTERNAL_PARTNERS: dict[str, str] = {"kunshan": "east_coast", "guangzhou": "east_coast"}
+PARK_TYPES = ("产业共建", "产业配套", "功能共建", "资源开发", "飞地经济")
+
+_NO_DATA = "assumption (no data on project flows into the region in the project)"
+
+
+class Transfer(Section):
+    enabled: bool = param(True, unit="-", source="issue 3", description="Simulate industrial transfer projects.")
+    arrival_rate: dict[ExternalOrigin, NonNegative] = param(
+        {"chengdu": 60.0, "chongqing_core": 60.0, "east_coast": 80.0, "abroad": 20.0}, unit="projects/yr",
+        symbol=r"\lambda_o", source=_NO_DATA + "; order of magnitude: 高竹 signed 58 projects in ~3 years "
+        "[S, mechanisms-research §1.2(b)], the region has 10 units",
+        description="Projects per year from each origin that consider the region (incl. those that go "
+                    "elsewhere), at base-year push (T2).")
+    transfer_sectors: list[str] = param(
+        [*INDUSTRY, "producer_services"], unit="sector codes",
+        source="plan §三-(十): 承接 industry clusters and 总部/研发 functions (assumption: these sectors)",
+        description="Sectors that transferring projects belong to.")
+    sector_weights: dict[str, NonNegative] | None = param(
+        None, unit="1", source="default None = base-year regional VA of transfer_sectors (assumption)",
+        description="Sector mix of every origin's arrivals (normalised).")
+    wage_push_elasticity: float = param(
+        1.0, unit="1", symbol=r"\phi_w", ge=0.0, le=10.0,
+        source="mechanisms-research §6.2 step 4 (Li, Mau & Xu 2023 direction; value assumption)",
+        description="Elasticity of arrivals to the origin/region wage-index ratio (T1).")
+    land_push_elasticity: float = param(
+        0.5, unit="1", symbol=r"\phi_L", ge=0.0, le=10.0,
+        source="mechanisms-research §6.2 step 4 (coastal land-price evidence; value assumption)",
+        description="Elasticity of arrivals to the origin land-cost index (T1).")
+    origin_land_cost_growth: GrowthPath = param(
+        0.02, unit="1/yr", symbol=r"g_\Lambda", source="assumption (land costs rising in the cores and coast)",
+        description="Growth of industrial land costs at the origins relative to the region (T1).")
+    mean_size: SectorPositive = param(
+        3.6, unit="亿元 (2021 prices)", symbol="m_s",
+        source="高竹: 58 projects, 207亿 [S, mechanisms-research §1.2(b)]; same mean for every sector: assumption",
+        description="Mean project investment by sector (T3).")
+    size_log_sd: float = param(1.0, unit="log points", symbol=r"\sigma_I", ge=0.0, le=5.0, source="assumption",
+                               description="Standard deviation of log project size (T3).")
+    land_intensity: PositiveFloat = param(
+        0.03, unit="亿元 per 亩", source="assumption (300万元/亩, an order of magnitude of industrial-land "
+        "investment-intensity floors [K])", description="Investment per 亩 of park land; land need = I / intensity.")
+    located_share: dict[ExternalOrigin, OpenFraction] = param(
+        {"chengdu": 0.5, "chongqing_core": 0.5, "east_coast": 0.3, "abroad": 0.2}, unit="1",
+        source="assumption (nearer origins locate more often); calibrates the outside option (T6)",
+        description="Base-year probability that a project from the origin locates in the region.")
+    nest_parameter: float = param(0.7, unit="1", symbol=r"\mu", gt=0.0, le=1.0,
+                                  source="mechanisms-research §6.4 nest_mu 0.7 (assumption)",
+                                  description="Nest (dissimilarity) parameter of the region nest (T6).")
+    beta_cluster: float = param(1.0, unit="1", symbol="b_{cl}", ge=0.0, le=5.0,
+                                source="assumption (1 = arrivals proportional to sector size, the Poisson/CLM "
+                                       "neutral benchmark, mechanisms-research §2.1)",
+                                description="Weight of ln sector value added (agglomeration) (T4).")
+    beta_wage: float = param(-1.0, unit="1", symbol="b_w", ge=-10.0, le=0.0,
+                             source="assumption (sign: mechanisms-research §6.2 step 5, beta_w < 0)",
+                             description="Weight of ln relative wage (T4).")
+    beta_land: float = param(0.5, unit="1", symbol="b_L", ge=0.0, le=10.0,
+                             source="assumption (land a small cost share: modest effect, mechanisms-research §6.2)",
+                             description="Weight of -ln(1 - land discount) (T4).")
+    beta_rebate: float = param(1.0, unit="1 per unit rebate", symbol=r"b_\rho", ge=0.0, le=10.0,
+                               source="assumption", description="Weight of the tax rebate rate (T4).")
+    beta_service: float = param(0.5, unit="1", symbol="b_q", ge=0.0, le=10.0, source="assumption",
+                                description="Weight of service quality (T4).")
+    beta_access: float = param(0.5, unit="1", symbol="b_{MA}", ge=0.0, le=10.0,
+                               source="assumption (sign: mechanisms-research §6.2 step 5, beta_MA > 0)",
+                               description="Weight of ln market access (T4).")
+    beta_origin_time: float = param(0.3, unit="1/hour", symbol="b_T", ge=0.0, le=10.0, source="assumption",
+                                    description="Utility cost per hour of travel from the origin (T4).")
+    beta_park: float = param(0.5, unit="1", symbol="b_{park}", ge=0.0, le=10.0,
+                             source="assumption (serviced land and joint platform)",
+                             description="Utility of locating in a co-built park that targets the sector (T5).")
+    beta_partner: float = param(0.5, unit="1", symbol="b_{partner}", ge=0.0, le=10.0, source="assumption",
+                                description="Extra utility of a park for projects from its partner (T5).")
+    construction_years: int = param(1, unit="yr", symbol="B", ge=1, le=5,
+                                    source="mechanisms-research §6.2 step 6: 1-2 years (assumption)",
+                                    description="Years of construction after the announcement year (T7).")
+    ramp_up_shares: list[Fraction] = param(
+        [0.3, 0.7], unit="1", symbol="r", source="mechanisms-research §6.2 step 6: 30%, 70%, then 达产 (assumption)",
+        description="Capacity shares in the ramp-up years after construction (T7).")
+    closure_rate: Fraction = param(0.02, unit="1/yr", symbol="f", source="assumption (research §6.2 suggests ~3%)",
+                                   description="Yearly closure hazard of operating projects (T7).")
+    relocation_rate: Fraction = param(0.01, unit="1/yr", symbol="h_0", source="assumption (UrbanSim ERM pattern)",
+                                      description="Base-year relocation hazard of operating projects (T7).")
+    relocation_sensitivity: float = param(1.0, unit="1", symbol=r"\theta", ge=0.0, le=10.0, source="assumption",
+                                          description="Response of the relocation hazard to the utility gap (T7).")
+    referral_probability: Fraction = param(
+        0.1, unit="1", source="assumption (项目异地流转 practice, mechanisms-research §1.2(d))",
+        description="Probability that another unit negotiated a located project first (首谈地).")
+    government_led_share: dict[ExternalOrigin, Fraction] = param(
+        {"chengdu": 0.2, "chongqing_core": 0.2, "east_coast": 0.1, "abroad": 0.0}, unit="1",
+        source="assumption (京津冀 rule distinguishes government-led relocation, mechanisms-research §1.2(a))",
+        description="Share of projects whose move the origin government leads.")
+    offset_incumbent_investment: bool = param(
+        True, unit="-", source="design decision (docs/model.md 7.7, T12)",
+        description="Lower the incumbents' investment rate by the baseline's expected project investment.")
+
+    @model_validator(mode="after")
+    def _ramp_increasing(self) -> "Transfer":
+        shares = list(self.ramp_up_shares)
+        if any(b < a for a, b in zip(shares, shares[1:])):
+            raise ValueError("ramp_up_shares must not decrease")
+        return self
+
+
+class Park(Section):
+    id: Code = param(..., unit="-", source="scenario", description="Park id (referenced by the sharing section).")
+    name_zh: str = param("", unit="-", source="plan §十/§十四", description="Chinese name.")
+    type: Literal[PARK_TYPES] = param(
+        "产业共建", unit="-", source="成渝 产业合作示范园区 types [S, mechanisms-research §1.5]",
+        description="Co-building type.")
+    host: str = param(..., unit="unit code", source="scenario (see the park's comment)",
+                      description="Unit whose land the park occupies (official statistics book it there).")
+    partners: list[str] = param(
+        ..., unit="unit codes or kunshan/guangzhou", source="plan §十/§十四",
+        description="Partner units, or external partners outside the region's totals.")
+    start_year: int = param(2023, unit="year", ge=1900, le=2200,
+                            source="assumption: the plan's issue year (2023-03-02)",
+                            description="First year the park takes projects.")
+    land_capacity: NonNegative = param(3000.0, unit="亩", source="assumption (no park land data)",
+                                       description="Industrial land available to projects.")
+    target_sectors: list[str] = param(..., unit="sector codes", source="plan §三 clusters by unit (see comment)",
+                                      description="Sectors the park admits.")
+
+
+class Programme(Section):
+    name: str = param(..., unit="-", source="scenario", description="Authorised programme (law / State Council).")
+    units: list[str] = param(..., unit="unit codes", source="scenario", description="Units it covers.")
+    until_year: int = param(2030, unit="year", ge=1900, le=2200, source="scenario",
+                            description="Last year the programme allows rebates.")
+
+
+class Incentives(Section):
+    mode: Literal["fixed", "adaptive"] = param(
+        "fixed", unit="-", source="issue 3", description="Packages fixed by the scenario or set by city agents (T9).")
+    land_discount: Fraction | dict[str, Fraction] = param(
+        0.2, unit="1", symbol="d_c", source="assumption (零地价 to partial discounts, mechanisms-research §1.4)",
+        description="Share of the industrial land price waived, per unit or for all.")
+    tax_rebate: Fraction | dict[str, Fraction] = param(
+        0.2, unit="1", symbol=r"\rho_c", source="assumption (先征后返, mechanisms-research §1.4)",
+        description="Share of new projects' local taxes rebated, per unit or for all.")
+    service_quality: Fraction | dict[str, Fraction] = param(
+        0.5, unit="1", symbol="q_c", source="assumption", description="Service quality index, per unit or for all.")
+    regime_date: dt.date = param(
+        dt.date(2024, 8, 1), unit="date", source="公平竞争审查条例 in force 2024-08-01 [S, mechanisms-research §1.4]",
+        description="Fair-competition review; a mid-year date applies from the next annual step (T8).")
+    max_land_discount: tuple[Fraction, Fraction] = param(
+        (0.6, 0.3), unit="1", source="mechanisms-research §6.4 (pre 0.6; post value assumption)",
+        description="Highest land discount before / under the regime (T8).")
+    max_tax_rebate: tuple[Fraction, Fraction] = param(
+        (0.5, 0.0), unit="1", source="mechanisms-research §6.4 (post 0: selective rebates banned)",
+        description="Highest rebate before / under the regime (T8).")
+    disguised_share: Fraction = param(
+        0.3, unit="1", source="经济日报 2025-12: disguised forms persist [S]; value mechanisms-research §6.4 [A]",
+        description="Share of a removed rebate that survives as service perks (T8).")
+    adjustment: float = param(0.5, unit="1 per unit growth gap", symbol=r"\eta_I", ge=0.0, le=20.0,
+                              source="assumption (as F8)", description="Adaptive package change per growth gap (T9).")
+    authorised_programmes: list[Programme] = param(
+        [], unit="-", source="scenario", description="Programmes that keep rebates legal after the regime date.")
+
+
+class InfrastructureEvent(Section):
+    name: str = param(..., unit="-", source="mechanisms-research §5", description="Event name.")
+    date: dt.date = param(..., unit="date", source="mechanisms-research §5", description="Opening date.")
+    pairs: list[tuple[str, str, PositiveFloat]] = param(
+        ..., unit="[node, node, hours]", source="mechanisms-research §5 (see each event's comment)",
+        description="New travel times between node pairs.")
+    probability: Fraction = param(1.0, unit="1", source="scenario", description="Probability the event happens on time.")
+
+
+def _default_events() -> list[InfrastructureEvent]:
+    return [InfrastructureEvent(**event) for event in [
+        {"name": "内自泸高铁", "date": dt.date(2021, 6, 28),
+         "pairs": [("neijiang", "zigong", 0.4), ("zigong", "luzhou", 0.45)]},
+        {"name": "成宜高铁", "date": dt.date(2023, 12, 26),
+         "pairs": [("chengdu", "zigong", 0.85), ("chengdu", "yibin", 1.22), ("zigong", "yibin", 0.4)]},
+        {"name": "渝昆高铁 重庆西-宜宾东", "date": dt.date(2024, 9, 29),
+         "pairs": [("chongqing_core", "luzhou", 0.43), ("chongqing_core", "yibin", 0.8), ("jiangjin", "yongchuan", 0.2)]},
+        {"name": "成渝中线高铁", "date": dt.date(2027, 11, 30), "probability": 0.8,
+         "pairs": [("chengdu", "chongqing_core", 0.83), ("tongliang", "chongqing_core", 0.3), ("dazu", "chengdu", 0.6)]},
+    ]]
+
+
+class Infrastructure(Section):
+    travel_times_file: str | None = param(
+        None, unit="path", source="default: calibration/travel_times_2021.csv (basis flagged per cell)",
+        description="Base-year travel-time table (relative to the scenario file).")
+    access_decay: float = param(1.0, unit="1/hour", symbol="a", gt=0.0, le=10.0, source="assumption",
+                                description="Decay of market access with travel time (T11).")
+    external_mass: dict[ExternalNode, NonNegative] = param(
+        {"chengdu": 19917.0, "chongqing_core": 10000.0, "east_coast": 0.0}, unit="亿元 (2021 prices)",
+        source="成都 2021 GDP 1.99万亿 [K]; 重庆主城 core mass: assumption; east coast 0: beyond a day's travel "
+               "its weight is negligible (assumption)",
+        description="Economic mass of the external nodes in market access (T11), grown at national real growth.")
+    events: list[InfrastructureEvent] = param(
+        _default_events(), unit="-", source="mechanisms-research §5 and §6.4 (pairs not in the sources: assumption)",
+        description="Dated travel-time events (T10).")

@@ -1,0 +1,133 @@
+"""Industrial transfer rules (T1)-(T7): hand-computed cases and properties of the location choice."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cnyx_sim.mechanisms import transfer as rules
+
+COEFFICIENTS = {"cluster": 1.0, "wage": -1.0, "land": 0.5, "rebate": 1.0, "service": 0.5, "access": 0.5,
+                "origin_time": 0.3}
+
+
+def test_nested_logit_hand_computed_two_units_and_outside_option():
+    # mu = 1: IV = ln(1 + 2) = ln 3 = V0, so the region and the outside option split 50:50 and the units 1:2.
+    probabilities = rules.nested_logit_probabilities(np.array([0.0, math.log(2.0)]), np.array(math.log(3.0)), 1.0)
+    assert probabilities == pytest.approx([1 / 6, 2 / 6, 1 / 2])
+
+
+def test_nested_logit_with_nest_parameter_half():
+    # mu = 0.5, V = (0, 0): IV = 0.5 ln 2; P(region) = 2^0.5 / (2^0.5 + 1)
+    probabilities = rules.nested_logit_probabilities(np.zeros(2), np.array(0.0), 0.5)
+    p_region = math.sqrt(2) / (math.sqrt(2) + 1)
+    assert probabilities == pytest.approx([p_region / 2, p_region / 2, 1 - p_region])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(-20, 20, allow_subnormal=False), min_size=1, max_size=8),
+       st.floats(-20, 20, allow_subnormal=False), st.floats(0.05, 1.0),
+       st.integers(0, 7))
+def test_probabilities_sum_to_one_including_the_outside_option(utility, outside, mu, n_unavailable):
+    utility = np.array(utility)
+    utility[: min(n_unavailable, len(utility) - 1)] = -np.inf  # a full park is -inf
+    probabilities = rules.nested_logit_probabilities(utility, np.array(outside), mu)
+    assert probabilities.sum() == pytest.approx(1.0)
+    assert np.all(probabilities >= 0)
+    assert np.all(probabilities[:-1][np.isinf(utility)] == 0)
+
+
+def test_outside_utility_calibration_reproduces_the_located_share():
+    utility = np.array([[0.3, -0.2, 1.1], [0.0, 0.0, -np.inf]])
+    v0 = rules.calibrate_outside_utility(utility, 0.7, np.array([0.3, 0.6]))
+    probabilities = rules.nested_logit_probabilities(utility, v0, 0.7)
+    assert 1 - probabilities[:, -1] == pytest.approx([0.3, 0.6])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(-200, 200).map(lambda i: i / 100), min_size=12, max_size=12), st.integers(0, 3), st.floats(0.0, 0.5, allow_subnormal=False),
+    st.floats(0.0, 0.4, allow_subnormal=False), st.floats(0.1, 1.0), st.floats(-3, 3, allow_subnormal=False),
+)
+def test_a_city_that_raises_its_incentive_never_loses_expected_projects(features, city, extra_discount,
+                                                                       extra_rebate, mu, outside):
+    """Others fixed, a higher land discount or rebate never lowers the city's expected projects (incl. its parks)."""
+    f = np.array(features)
+    cluster = np.exp(f[:4])[None, :]                # [sector=1, unit=4]
+    wage = np.exp(0.2 * f[4:8])
+    access = np.exp(0.2 * f[8:12])
+    discount = np.full(4, 0.1)
+    rebate = np.full(4, 0.1)
+    service = np.full(4, 0.5)
+    times = np.zeros((1, 4))
+    host = np.array([city, (city + 1) % 4])
+    is_open = np.ones((1, 2), dtype=bool)
+    bonus = np.full((1, 2), 0.5)
+
+    def expected_at_city(d, r):
+        v = rules.unit_utilities(cluster, wage, d, r, service, access, times, COEFFICIENTS)
+        alternatives = rules.alternative_utilities(v, host, is_open, bonus)
+        p = rules.nested_logit_probabilities(alternatives, np.array([[outside]]), mu)[0, 0]
+        return p[city] + p[4]  # the unit and the park it hosts
+
+    before = expected_at_city(discount, rebate)
+    more_discount, more_rebate = discount.copy(), rebate.copy()
+    more_discount[city] += extra_discount
+    more_rebate[city] += extra_rebate
+    after = expected_at_city(more_discount, more_rebate)
+    assert after >= before - 1e-12
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 60), st.floats(0.0, 50.0), st.integers(0, 2**32 - 1))
+def test_a_full_park_is_never_chosen_and_admitted_land_fits(n, capacity, seed):
+    rng = np.random.default_rng(seed)
+    utility = np.column_stack([np.zeros(n), np.zeros(n), np.full(n, 5.0), np.full(n, 5.0)])  # 2 units, 2 parks
+    land = rng.lognormal(1.0, 1.0, n)
+    remaining = np.array([0.0, capacity])  # park 0 is full
+    choice, left = rules.locate_with_capacity(utility, np.zeros(n), 0.7, land, remaining, 2, rng)
+    assert not np.any(choice == 2)
+    assert land[choice == 3].sum() <= capacity + 1e-9
+    assert left[1] == pytest.approx(capacity - land[choice == 3].sum())
+    assert np.all((choice >= -1) & (choice <= 3))
+
+
+def test_without_outside_option_every_project_is_located():
+    rng = np.random.default_rng(1)
+    utility = np.array([[0.0, -np.inf], [-np.inf, 0.0]])
+    choice, _ = rules.locate_with_capacity(utility, np.full(2, -np.inf), 0.7, np.ones(2), np.zeros(0), 2, rng)
+    assert choice.tolist() == [0, 1]
+
+
+def test_push_factor_hand_computed():
+    # origin wages up 10% vs region 0%, land index 1.21 with phi_L = 0.5 -> 1.1 * 1.1
+    push = rules.push_factor(np.array([1.1]), 1.0, np.array([1.21]), 1.0, 0.5)
+    assert push == pytest.approx([1.21])
+
+
+def test_lognormal_sizes_have_the_requested_mean():
+    sizes = rules.draw_sizes(np.full(200_000, 3.6), 1.0, np.random.default_rng(0))
+    assert sizes.mean() == pytest.approx(3.6, rel=0.02)
+
+
+def test_capacity_schedule_and_stages_by_age():
+    schedule = rules.capacity_schedule(1, (0.3, 0.7))
+    assert schedule.tolist() == [0.0, 0.0, 0.3, 0.7, 1.0]
+    ages = np.array([-1, 0, 1, 2, 3, 4, 9])
+    assert rules.capacity_share(ages, schedule).tolist() == [0.0, 0.0, 0.0, 0.3, 0.7, 1.0, 1.0]
+    stages = rules.stage_at_age(ages[1:], 1, 2, np.zeros(6, dtype=bool))
+    assert [rules.STAGES[s] for s in stages] == ["announced", "construction", "ramp_up", "ramp_up", "operating",
+                                                  "operating"]
+    assert rules.construction_spending_share(ages, 2).tolist() == [0, 0, 0.5, 0.5, 0, 0, 0]
+
+
+def test_relocation_hazard_equals_base_rate_at_base_gap_and_rises_with_the_pull_elsewhere():
+    utility = np.log(np.array([[[1.0, 2.0], [1.0, 2.0]], [[1.0, 2.0], [1.0, 2.0]]]))  # [h, s, c]
+    gap = rules.relocation_gap(utility)
+    assert gap[0] == pytest.approx([math.log(2.0), -math.log(2.0)])  # from unit 0 the other unit is 2x better
+    assert rules.relocation_hazard(gap, gap, 0.01, 1.0) == pytest.approx(np.full((2, 2), 0.01))
+    assert rules.relocation_hazard(gap + 1.0, gap, 0.01, 1.0)[0, 0] == pytest.approx(0.01 * math.e)
