@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from cnyx_sim.checks import check_accounting
 from cnyx_sim.core.params import ModelParams
 from cnyx_sim.io import results as results_io
 from cnyx_sim.io.calibration import Calibration
@@ -25,6 +26,7 @@ OUTPUT_FILES: dict[str, str] = {
     "trajectories": "trajectories.parquet",
     "targets": "targets.csv",
     "projects": "projects.parquet",
+    "sharing": "sharing.parquet",
 }
 
 
@@ -56,12 +58,15 @@ def prepare_scenario(path: str | Path, overrides: dict[str, Any] | None = None) 
 
 
 def tables_from_result(prepared: PreparedScenario, result: RunResult) -> dict[str, pd.DataFrame]:
-    """All output tables of a finished run."""
+    """All output tables of a finished run, after checking its accounting identities (``checks``)."""
     trajectories = results_io.trajectories_frame(result)
     targets = score_run(trajectories, prepared.loaded.scenario.targets, prepared.params.macro.national_real_growth,
                         prepared.params.start_year, prepared.params.end_year)
     projects = results_io.projects_frame(result)
-    return {"trajectories": trajectories, "targets": targets, "projects": projects}
+    tables = {"trajectories": trajectories, "targets": targets, "projects": projects,
+              "sharing": results_io.sharing_frame(result)}
+    check_accounting(tables)
+    return tables
 
 
 def run_tables(prepared: PreparedScenario, run: int) -> dict[str, pd.DataFrame]:

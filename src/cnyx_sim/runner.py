@@ -31,6 +31,7 @@ class RunResult:
     recorder: Recorder
     seconds: float
     projects: Any = None  # the run's ProjectBook (cnyx_sim.core.projects), None without industrial transfer
+    sharing: Any = None  # the run's tax-sharing ledger (cnyx_sim.core.sharing.SharingRecord)
 
     @property
     def years(self) -> np.ndarray:
@@ -53,6 +54,7 @@ def run_one(scenario_name: str, base: BaseYearData, params: ModelParams, seed: i
         scenario=scenario_name, run=run, seed=seed, geography=base.geography, params=params,
         recorder=model.recorder, seconds=time.perf_counter() - started,
         projects=model.transfer.book if model.transfer is not None else None,
+        sharing=model.sharing.record(),
     )
 
 

@@ -4,7 +4,9 @@ Each target is computed from the region-total rows (``region == "cnyx"``) of one
 written as ``scenario, run, target, year, value, threshold, met``. A target whose year lies beyond the
 scenario's end year is not scored (no row). Missed targets are reported as missed.
 
-Targets and how they are made measurable (docs/model.md, "Targets"):
+Targets and how they are made measurable (docs/model.md, "Targets"). ``targets.ledger: credited`` scores
+the GDP target on ``gdp_credited_nominal`` and the industry targets on credited industrial value added in
+real terms (``industry_va_credited_real``) instead of the official (在地) ledger:
 
 - ``gdp_nominal_2025``: "地区生产总值达到2万亿元左右" - nominal GDP in 2025 (亿元) at least
   ``gdp_2025_nominal * (1 - gdp_2025_tolerance)``.
@@ -26,6 +28,8 @@ import pandas as pd
 from cnyx_sim.io.results import REGION_TOTAL, SECTOR_TOTAL, TARGET_COLUMNS
 
 GDP_VARIABLE = {"official": "gdp_nominal", "credited": "gdp_credited_nominal"}
+#: Real industrial value added by ledger; the credited one is credited nominal / deflator (docs/model.md 7.11).
+INDUSTRY_VARIABLE = {"official": "industry_va_real", "credited": "industry_va_credited_real"}
 
 
 def _series(traj: pd.DataFrame, variable: str) -> pd.Series:
@@ -59,7 +63,10 @@ def score_run(
     if gdp_nominal.empty:
         raise ValueError(f"targets ledger {targets.ledger!r} needs variable {gdp_variable!r} in the trajectories")
     gdp_real = _series(traj, "gdp_real")
-    industry = _series(traj, "industry_va_real")
+    industry = _series(traj, INDUSTRY_VARIABLE[targets.ledger])
+    if industry.empty:
+        raise ValueError(f"targets ledger {targets.ledger!r} needs variable {INDUSTRY_VARIABLE[targets.ledger]!r} "
+                         "in the trajectories")
     population = _series(traj, "population")
 
     def add(target: str, year: int, value: float, threshold: float) -> None:

@@ -17,6 +17,7 @@ from cnyx_sim.core.params import TAXES, ModelParams
 from cnyx_sim.core.projects import PROJECT_VARIABLES, TransferEngine
 from cnyx_sim.core.recorder import Recorder
 from cnyx_sim.core.rng import make_streams
+from cnyx_sim.core.sharing import SHARING_VARIABLES, SharingEngine
 from cnyx_sim.core.state import FloatArray, Geography, RegionState
 from cnyx_sim.mechanisms import capital, fiscal, labour, population, prices, production
 
@@ -88,6 +89,23 @@ class CnyxModel(mesa.Model):
         self.recorder.record(self.state, self._labour_income(self.state), self.investment_share)
         if self.transfer is not None:
             self.recorder.add_city_variables(PROJECT_VARIABLES, fill_first_year=0.0)
+        # Tax sharing, statistics splitting and budgets (ODD 7.10-7.12); neutral without a sharing section.
+        self.sharing = SharingEngine(self, self.state.tax_city.sum(axis=1))
+        self._credited_gdp_last = self._nominal_gdp_last.copy()
+        self.recorder.add_city_variables(SHARING_VARIABLES)
+        base_fai = self._private_investment(self.state, params.start_year + 1).sum(axis=1) + self.state.public_investment
+        self.recorder.record_city(params.start_year, self.sharing.base_year_record(
+            self.state.va_real * self.state.price_index, self.state.tax_city, base_fai))
+
+    @property
+    def sharing_cumulative(self) -> FloatArray | None:
+        """``[agreement, activity row]`` amounts paid so far under each agreement (S6 cap state)."""
+        return self.sharing.cumulative
+
+    @property
+    def debt(self) -> FloatArray:
+        """``[unit]`` city debt at the end of the last simulated year, 亿元 (B8)."""
+        return self.sharing.debt
 
     # ------------------------------------------------------------------ initialisation (ODD element 5)
     def _initial_state(self) -> RegionState:
@@ -119,7 +137,10 @@ class CnyxModel(mesa.Model):
         public_inv = fiscal.public_investment(city_part.sum(axis=1), p.fiscal.public_investment_share_initial)
         # No data on public capital: start each city in the steady state its base-year public investment
         # sustains (assumption, docs/model.md 5.3), so (P2)'s public-capital term starts at 1 with no drift.
-        public_capital = public_inv / p.fiscal.public_capital_depreciation
+        # Only the infrastructure part (1 - psi) of public investment builds public capital (B9).
+        park_land_share = p.sharing.park_land_share if p.sharing is not None else 0.0
+        self._infrastructure_investment = (1.0 - park_land_share) * public_inv
+        public_capital = self._infrastructure_investment / p.fiscal.public_capital_depreciation
 
         wage_units = labour.average_wage(va, employment, alpha, 1.0)
         mean_wage = float((wage_units * employed).sum() / employed.sum())
@@ -170,6 +191,27 @@ class CnyxModel(mesa.Model):
         alpha = self.params.production.capital_share
         return (state.va_real * (1.0 - alpha[None, :])).sum(axis=1) * state.price_index
 
+    def _private_investment(self, state: RegionState, next_year: int) -> FloatArray:
+        """``[city, sector]`` incumbents' gross investment made in ``state.year`` (K1), 亿元 current prices:
+        what production uses from ``next_year`` (the same call ``step`` makes next year)."""
+        p = self.params
+        rate = p.capital.investment_rate if self.transfer is None else self.transfer.incumbent_investment_rate(next_year)
+        real = capital.investment(state.va_real, state.capital, p.production.capital_share,
+                                  p.capital.depreciation_rate, rate, p.capital.return_sensitivity)
+        return real * state.price_index
+
+    def _develop_park_land(self, investment_nominal: FloatArray, price_index: float, next_year: int) -> None:
+        """(B9): a unit's park-land investment adds 亩 (at ``budget.park_land_cost``) to its parks open next
+        year, split equally (assumption); without an open park the land is not tracked (no capacity limit)."""
+        parks = self.params.transfer.parks
+        is_open = parks.start_year <= next_year
+        if not is_open.any() or not np.any(investment_nominal > 0):
+            return
+        mu = investment_nominal / (self.sharing.p.park_land_cost * price_index)
+        n_open = np.bincount(parks.host[is_open], minlength=self.geography.n_cities)
+        per_park = np.divide(mu, n_open, out=np.zeros_like(mu), where=n_open > 0)
+        self.transfer.park_remaining = self.transfer.park_remaining + np.where(is_open, per_park[parks.host], 0.0)
+
     @staticmethod
     def _nominal_gdp(state: RegionState) -> FloatArray:
         return state.va_real.sum(axis=1) * state.price_index
@@ -196,9 +238,12 @@ class CnyxModel(mesa.Model):
         )
         capital_stock = capital.next_capital(s.capital, gross_inv, p.capital.depreciation_rate)
         if self.transfer is not None:
+            n_before = len(self.transfer.book)
             capital_stock = np.maximum(capital_stock + self.transfer.before_production(year, s, price_index), 0.0)
+            self.sharing.book_arrivals(year, n_before, price_index)
+        # (F7)/(B9): last year's infrastructure investment (public investment less park land) builds public capital
         public_capital = fiscal.next_public_capital(
-            s.public_capital, s.public_investment, s.price_index, p.fiscal.public_capital_depreciation
+            s.public_capital, self._infrastructure_investment, s.price_index, p.fiscal.public_capital_depreciation
         )
 
         # 3. trend TFP (P3)-(P4)
@@ -224,12 +269,30 @@ class CnyxModel(mesa.Model):
         )
         va_real = production.value_added(tfp, capital_stock, employment, alpha)
 
-        # 6. fiscal (F1)-(F7): this year's taxes and public investment (productive from next year);
-        #    city agents decide next year's public investment share (F8) after the year is booked
+        # 6. fiscal (F1)-(F6): this year's taxes where collected; projects' shares of their city-sector (T7);
+        #    sharing (S1)-(S8), statistics splits (D1)-(D5) and budgets (B1)-(B9): public investment from the
+        #    after-sharing revenue (productive from next year). City agents decide next year's public
+        #    investment share (F8) and packages (T9) after the year is booked.
         taxes_by_sector = self._taxes(va_real, year, price_index)
         taxes = taxes_by_sector.sum(axis=1)
         _, city_part = fiscal.city_revenue(taxes, p.fiscal.local_share, self.province_take_by_city)
-        public_inv = fiscal.public_investment(city_part.sum(axis=1), self.investment_share)
+        project_totals = None
+        if self.transfer is not None:
+            project_totals = self.transfer.after_production(
+                year, va_real, employment, capital_stock, taxes_by_sector.sum(axis=2), price_index
+            )
+        booked = RegionState(year=year, va_real=va_real, capital=capital_stock, employment=employment,
+                             tfp_trend=tfp_trend, population=s.population, public_capital=public_capital,
+                             price_index=price_index, net_migration=s.net_migration, tax_gross=taxes,
+                             tax_city=city_part, public_investment=s.public_investment)
+        fiscal_year = self.sharing.year(
+            year, va_real * price_index, taxes_by_sector, city_part, self._private_investment(booked, year + 1),
+            price_index, self.investment_share,
+        )
+        public_inv = fiscal_year.public_investment
+        self._infrastructure_investment = fiscal_year.infrastructure_investment
+        if self.transfer is not None:
+            self._develop_park_land(fiscal_year.park_land_investment, price_index, year + 1)
 
         # 7. population (N1)-(N4): migration responds to this year's real wages
         real_wage = labour.average_wage(va_real, employment, alpha, 1.0)
@@ -260,11 +323,14 @@ class CnyxModel(mesa.Model):
         nominal_gdp = self._nominal_gdp(self.state)
         self.nominal_growth = nominal_gdp / self._nominal_gdp_last - 1.0
         self._nominal_gdp_last = nominal_gdp
+        credited_growth = fiscal_year.credited_gdp / self._credited_gdp_last - 1.0
+        self._credited_gdp_last = fiscal_year.credited_gdp
+        if self.sharing.p.agents_use_credited_gdp:
+            # (F8)/(T9) on the credited ledger: officials chase what they are credited with (ODD 7.11)
+            self.nominal_growth = credited_growth
         self.recorder.record(self.state, self._labour_income(self.state), self.investment_share)
-        if self.transfer is not None:
-            project_totals = self.transfer.after_production(
-                year, va_real, employment, capital_stock, taxes_by_sector.sum(axis=2), price_index
-            )
+        self.recorder.record_city(year, fiscal_year.recorded)
+        if project_totals is not None:
             self.recorder.record_city(year, project_totals)
         # Agents decide after the year is booked, in random order (the order does not matter for this
         # rule, but decisions that compete, such as incentives, will rely on it).

@@ -10,6 +10,7 @@ parameter table in docs/model.md is generated.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -179,6 +180,33 @@ class TransferParams:
 
 
 @dataclass(frozen=True)
+class SharingParams:
+    """Tax sharing, statistics splitting and city budgets (ODD 7.10-7.12, equations S1-S8, D1-D5, B1-B9).
+
+    ``neutral()`` is the block switched off: no agreements, no debt, no borrowing limit, no park land, so
+    (B1)-(B9) reduce to (F7) and credited = official.
+    """
+
+    agreements: Any  # mechanisms.tax_sharing.AgreementSet (Any: params must not import mechanisms)
+    external_partners: tuple[str, ...]  # partners outside the region (kunshan, guangzhou), ledger order
+    agents_use_credited_gdp: bool  # city agents chase credited (True) or official GDP growth in (F8), (T9)
+    transfer_rate: float  # tau_T, transfers / own revenue (B1)
+    interest_rate: float  # r, 1/yr (B5)
+    debt_limit_to_revenue: float  # l (B7)
+    initial_debt_to_revenue: float  # base-year debt / base-year city revenue
+    park_land_share: float  # psi, share of public investment developing park land (B9)
+    park_land_cost: float  # 亿元 (2021 prices) per 亩 of park land developed
+    land_price: float  # 亿元 (2021 prices) per 亩 of industrial land, basis of land discounts
+    rebate_years: int  # years after arrival a tax rebate is paid
+
+    @classmethod
+    def neutral(cls, n_taxes: int) -> "SharingParams":
+        from cnyx_sim.mechanisms.tax_sharing import AgreementSet
+
+        return cls(AgreementSet.empty(n_taxes), (), False, 0.0, 0.0, float("inf"), 0.0, 0.0, 1.0, 0.0, 0)
+
+
+@dataclass(frozen=True)
 class ModelParams:
     """Everything a run needs besides the base-year data and the seed."""
 
@@ -191,6 +219,7 @@ class ModelParams:
     population: PopulationParams
     fiscal: FiscalParams
     transfer: TransferParams | None = None  # None = no industrial transfer (issue 2 model)
+    sharing: SharingParams | None = None  # None = no sharing agreements and neutral budgets (issue 2 model)
 
     @property
     def years(self) -> np.ndarray:

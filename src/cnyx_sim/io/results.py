@@ -55,6 +55,26 @@ UNITS: dict[str, str] = {
     "project_va_nominal": NOMINAL,
     "project_jobs": PERSONS,
     "project_tax_gross": NOMINAL,
+    # fiscal system (issue 4, ODD 7.10-7.12); per unit, region = sum of units
+    "gdp_credited_nominal": NOMINAL,
+    "gdp_credited_to_external": NOMINAL,
+    "industry_va_credited_nominal": NOMINAL,
+    "industry_va_credited_real": REAL,
+    "fai_nominal": NOMINAL,
+    "fai_credited_nominal": NOMINAL,
+    "tax_local_after_sharing": NOMINAL,
+    "sharing_paid": NOMINAL,
+    "sharing_received": NOMINAL,
+    "sharing_to_external": NOMINAL,
+    "incentive_cost": NOMINAL,
+    "budget_balance": NOMINAL,
+    "debt": NOMINAL,
+}
+
+#: Columns and dtypes of sharing.parquet (output contract): one row per transfer of city-level tax revenue.
+SHARING_COLUMNS: dict[str, str] = {
+    "scenario": "object", "run": "int64", "year": "int64", "agreement": "object", "tax": "object",
+    "from_region": "object", "to_region": "object", "amount": "float64",
 }
 
 #: Columns of projects.parquet (output contract); later columns may be added after these.
@@ -91,6 +111,13 @@ def unit_level_arrays(result: RunResult) -> dict[str, np.ndarray]:
                  "project_jobs", "project_tax_gross"):
         if name in city:
             out[name] = _unit_and_region(city[name], None)
+    from cnyx_sim.core.sharing import SHARING_VARIABLES
+
+    for name in SHARING_VARIABLES:
+        if name in city:
+            out[name] = _unit_and_region(city[name], None)
+    if "industry_va_credited_nominal" in out:
+        out["industry_va_credited_real"] = out["industry_va_credited_nominal"] / rec.price_index[:, None]
     for tax in rec.taxes:
         out[f"tax_gross_{tax}"] = _unit_and_region(city[f"tax_gross_{tax}"], None)
     labour_income = _unit_and_region(city["labour_income_nominal"], None)
@@ -98,7 +125,10 @@ def unit_level_arrays(result: RunResult) -> dict[str, np.ndarray]:
     out["gdp_per_capita_real"] = out["gdp_real"] / out["population"] * 1e4
     out["price_index"] = np.repeat(rec.price_index[:, None], geo.n_cities + 1, axis=1)
     # For a unit this equals its agent's decided share (F7); for the region it is the revenue-weighted mean.
-    out["public_investment_share"] = out["public_investment"] / out["tax_local_collected"]
+    # With budgets (B1-B9) the share is of the after-sharing revenue that funds it; it equals the agent's
+    # decision unless the borrowing limit cut public investment (B7) or upper-level transfers are on (B1).
+    revenue = out.get("tax_local_after_sharing", out["tax_local_collected"])
+    out["public_investment_share"] = out["public_investment"] / revenue
     return out
 
 
@@ -155,6 +185,31 @@ def projects_frame(result: RunResult) -> pd.DataFrame:
         "tax_gross_cumulative": book.tax_gross.sum(axis=1),
     })
     return frame[columns]
+
+
+def sharing_frame(result: RunResult) -> pd.DataFrame:
+    """sharing.parquet of one run: one row per transfer (agreement, tax, payer, partner, year); the partner
+    (``to_region``) is a unit code or an external partner (``kunshan``, ``guangzhou``). Empty runs give an
+    empty frame with the same columns and dtypes."""
+    from cnyx_sim.core.params import TAXES
+
+    record = getattr(result, "sharing", None)
+    if record is None or len(record.amount) == 0:
+        return pd.DataFrame({c: pd.Series(dtype=d) for c, d in SHARING_COLUMNS.items()})
+    units = np.array(result.geography.cities.codes, dtype=object)
+    partners = np.where(record.to_unit >= 0, units[np.maximum(record.to_unit, 0)],
+                        np.array(record.external_partners + ("",), dtype=object)[record.to_external])
+    frame = pd.DataFrame({
+        "scenario": np.full(len(record.amount), result.scenario, dtype=object),
+        "run": np.full(len(record.amount), result.run, dtype="int64"),
+        "year": record.year.astype("int64"),
+        "agreement": np.array(record.agreement_ids, dtype=object)[record.agreement],
+        "tax": np.array(TAXES, dtype=object)[record.tax],
+        "from_region": units[record.from_unit],
+        "to_region": partners.astype(object),
+        "amount": record.amount.astype("float64"),
+    })
+    return frame.astype(SHARING_COLUMNS)
 
 
 def unit_of(variable: str) -> str:

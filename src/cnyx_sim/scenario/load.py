@@ -28,6 +28,7 @@ from cnyx_sim.core.params import (
     ModelParams,
     PopulationParams,
     ProductionParams,
+    SharingParams,
 )
 from cnyx_sim.io.calibration import Calibration, CalibrationError, load_calibration
 from cnyx_sim.scenario.errors import ScenarioError
@@ -254,6 +255,30 @@ def build_params(loaded: LoadedScenario, calibration: Calibration) -> ModelParam
     return ModelParams(
         start_year=s.years.start, end_year=s.years.end, macro=macro, production=production, capital=capital,
         labour=labour, population=population, fiscal=fiscal, transfer=transfer,
+        sharing=build_sharing_params(loaded, calibration),
+    )
+
+
+def build_sharing_params(loaded: LoadedScenario, calibration: Calibration) -> SharingParams:
+    """The ``sharing``, ``statistics`` and ``budget`` sections as :class:`SharingParams`, after the data-level
+    checks of the agreements (unknown park or partner, more than 100 % of the same revenue given away)."""
+    from cnyx_sim.scenario.schema_sharing import ParkRef, build_agreement_set, check_agreements
+    from cnyx_sim.scenario.schema_transfer import EXTERNAL_PARTNERS
+
+    s, units = loaded.scenario, calibration.base.geography.cities.codes
+    externals = tuple(EXTERNAL_PARTNERS)
+    problems = check_agreements(s.sharing.agreements, units, [p.id for p in s.parks], externals)
+    if problems:
+        raise scenario_error_at(loaded.doc, *problems[0])
+    parks = [ParkRef(p.id, p.host, tuple(p.partners), p.start_year) for p in s.parks]
+    agreements = build_agreement_set(s.sharing, s.statistics, units, parks, externals, s.years.start + 1)
+    b = s.budget
+    return SharingParams(
+        agreements=agreements, external_partners=externals,
+        agents_use_credited_gdp=s.statistics.city_agents_ledger == "credited",
+        transfer_rate=b.transfer_rate, interest_rate=b.interest_rate, debt_limit_to_revenue=b.debt_limit_to_revenue,
+        initial_debt_to_revenue=b.initial_debt_to_revenue, park_land_share=b.park_land_share,
+        park_land_cost=b.park_land_cost, land_price=b.land_price, rebate_years=b.rebate_years,
     )
 
 

@@ -277,6 +277,9 @@ class Scenario(Section):
     parks: "list[Park]" = Field(default_factory=list, description="Co-built parks and enclaves (plan §十, §十四).")
     incentives: "Incentives" = Field(default_factory=lambda: Incentives())
     infrastructure: "Infrastructure" = Field(default_factory=lambda: Infrastructure())
+    sharing: "Sharing" = Field(default_factory=lambda: Sharing())
+    statistics: "Statistics" = Field(default_factory=lambda: Statistics())
+    budget: "Budget" = Field(default_factory=lambda: Budget())
 
 
 class DataSection(Section):
@@ -286,6 +289,7 @@ class DataSection(Section):
 
 
 from cnyx_sim.scenario.schema_transfer import Incentives, Infrastructure, Park, Transfer  # noqa: E402
+from cnyx_sim.scenario.schema_sharing import Budget, Sharing, Statistics  # noqa: E402
 
 Scenario.model_rebuild()
 
@@ -302,4 +306,7 @@ PARAMETER_SECTIONS: dict[str, type[Section]] = {
     "parks": Park,
     "incentives": Incentives,
     "infrastructure": Infrastructure,
+    "sharing": Sharing,
+    "statistics": Statistics,
+    "budget": Budget,
 }

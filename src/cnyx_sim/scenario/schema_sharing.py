@@ -111,7 +111,7 @@ class StatSplit(Section):
 class Agreement(Section):
     """One sharing agreement (a park's terms or a rule)."""
 
-    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", min_length=1, max_length=80,
+    id: str = param(..., unit="-", source="scenario", pattern=r"^[A-Za-z0-9_.-]+$", min_length=1, max_length=80,
                     description="Agreement id; the `agreement` column of sharing.parquet.")
     template: str | None = param(
         None, unit="-", source="mechanisms-research.md §1.2 (jingjinji_92, gaozhu) or sharing.templates",
@@ -287,6 +287,20 @@ class Budget(Section):
         source="assumption: 0 keeps all public investment in public capital (F7) until park land is funded "
                "from budgets; mechanisms-research.md §6.4 proposes 0.4",
         description="Share of public investment spent on developing park land (B9).")
+    park_land_cost: float = param(
+        0.003, unit="亿元 (2021 prices) per 亩", gt=0.0, le=1.0,
+        source="assumption (30万元/亩 for serviced park land, 七通一平; order of magnitude [K], unverified)",
+        description="Cost of developing one 亩 of park land; park-land investment / cost = 亩 added to the "
+                    "host's parks (B9).")
+    land_price: float = param(
+        0.002, unit="亿元 (2021 prices) per 亩", ge=0.0, le=1.0,
+        source="assumption (20万元/亩, order of magnitude of industrial land transfer prices in the region [K], "
+               "unverified)",
+        description="Industrial land price; a land discount costs discount x price x land need at arrival.")
+    rebate_years: int = param(
+        5, unit="yr", ge=0, le=50,
+        source="assumption (先征后返 packages typically run a few years, mechanisms-research.md §1.4)",
+        description="Years after arrival that a project's tax rebate (share of its city-level taxes) is paid.")
 
 
 # ------------------------------------------------------------------------------------- data-level checks
