@@ -112,5 +112,48 @@ def run(
 
 
 def load(path: str | Path) -> dict[str, Any]:
-    """Load a run directory written by ``cnyx-sim run``: DataFrames by file stem plus ``manifest``."""
+    """Load a run directory (``cnyx-sim run``) or a batch folder (``cnyx-sim batch``).
+
+    Returns DataFrames in the output contract by table name (``trajectories``, ``targets``, ...) plus
+    ``manifest``; a batch folder also gives ``failures`` (scenario, run, error of failed runs).
+    """
+    from cnyx_sim.batch.store import is_batch_dir, read_batch_directory
+
+    if is_batch_dir(path):
+        return read_batch_directory(path)
     return results_io.read_run_directory(path)
+
+
+def run_batch(
+    scenarios: str | Path | list[str | Path],
+    runs: int | None = None,
+    out: str | Path | None = None,
+    workers: int = 1,
+    executor: str = "process",
+    scheduler: str | None = None,
+    resume: bool = False,
+    force: bool = False,
+    chunk_size: int | None = None,
+    sweep: str | Path | None = None,
+    seed: int | None = None,
+    progress: bool = False,
+    cluster_kwargs: dict[str, Any] | None = None,
+):
+    """Run scenario files (x sweep samples) x runs into a batch folder; see :mod:`cnyx_sim.batch.engine`.
+
+    ``out`` defaults to ``results/batch``. With ``workers > 1`` (process executor) call it under
+    ``if __name__ == "__main__":`` in scripts (workers are spawned). Returns a ``BatchSummary``; read the
+    results with :func:`load`. Raises ``ScenarioError`` or ``BatchError`` for bad input (nothing written).
+    """
+    from cnyx_sim.batch.engine import run_batch as _run_batch
+
+    return _run_batch(scenarios, runs=runs, out=out, workers=workers, executor=executor, scheduler=scheduler,
+                      resume=resume, force=force, chunk_size=chunk_size, sweep=sweep, seed=seed,
+                      progress=progress, cluster_kwargs=cluster_kwargs)
+
+
+def to_iamc(trajectories: pd.DataFrame, statistic: str | None = "median") -> pd.DataFrame:
+    """Trajectories -> IAMC format (``model, scenario, region, variable, unit, year, value``) for pyam."""
+    from cnyx_sim.batch.iamc import to_iamc as _to_iamc
+
+    return _to_iamc(trajectories, statistic)

@@ -1,6 +1,7 @@
 """``cnyx-sim`` command line. Thin: parse arguments, call the API, print a summary.
 
-Exit codes: 0 ok, 2 bad input (one line on stderr, nothing written), 1 internal error.
+Exit codes: 0 ok, 2 bad input (one line on stderr, nothing written), 1 internal error,
+3 ``batch`` finished but some runs failed (listed in DIR/failures.csv).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ class _ArgumentParser(argparse.ArgumentParser):
     """argparse that exits 2 with one line (its default is 2 as well, with usage; keep it to one line)."""
 
     def error(self, message: str) -> None:  # pragma: no cover - exercised through the CLI tests
-        self.exit(EXIT_BAD_INPUT, f"cnyx-sim: error: {message} (see cnyx-sim {self.prog.split()[-1]} --help)\n")
+        # self.prog is "cnyx-sim" for the top level and "cnyx-sim run" etc. for subcommands.
+        self.exit(EXIT_BAD_INPUT, f"cnyx-sim: error: {message} (see {self.prog} --help)\n")
 
 
 def _non_negative_int(text: str) -> int:
@@ -54,7 +56,44 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser("validate", help="check scenario files without running them")
     validate.add_argument("files", type=Path, nargs="+", help="scenario YAML files")
+    _add_batch_parsers(sub)
     return parser
+
+
+BATCH_EPILOG = """exit codes: 0 all runs ok; 2 bad input (scenario, sweep, or a --resume on another batch's folder:
+one line on stderr, nothing written); 3 the batch finished but some runs failed (see DIR/failures.csv and
+DIR/batch.json; --resume re-runs them); 1 internal error."""
+
+
+def _add_batch_parsers(sub) -> None:
+    batch = sub.add_parser(
+        "batch", help="run scenarios x runs (x sweep samples) into a resumable batch folder",
+        description="Run every scenario x run (common random numbers: run r uses the same seed stream in every "
+                    "variant) into DIR/<table>/part-*.parquet, recorded in DIR/batch.json.",
+        epilog=BATCH_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    batch.add_argument("scenarios", type=Path, nargs="+", help="scenario YAML files (the variants)")
+    batch.add_argument("--runs", type=_positive_int, default=None, help="runs per variant (default: each file's runs)")
+    batch.add_argument("--out", type=Path, required=True, help="batch folder")
+    batch.add_argument("--workers", type=_positive_int, default=1, help="worker processes (default 1: in process)")
+    batch.add_argument("--executor", choices=("process", "dask"), default="process",
+                       help="process pool (default) or Dask distributed (LocalCluster unless --scheduler)")
+    batch.add_argument("--scheduler", default=None, help="Dask scheduler address tcp://HOST:PORT (--executor dask)")
+    batch.add_argument("--resume", action="store_true", help="finish an interrupted batch in --out (same inputs)")
+    batch.add_argument("--force", action="store_true", help="write into a non-empty folder, replacing a batch there")
+    batch.add_argument("--chunk-size", type=_positive_int, default=None,
+                       help="runs per part file (default 25; fixed, independent of --workers)")
+    batch.add_argument("--sweep", type=Path, default=None, help="sweep YAML (grid, lhs, sobol, saltelli samples)")
+    batch.add_argument("--seed", type=_non_negative_int, default=None, help="seed for every variant (overrides files)")
+    batch.add_argument("--quiet", action="store_true", help="no progress bar (the final line is still printed)")
+
+    compare = sub.add_parser(
+        "compare", help="paired differences of key outcomes: variants vs a baseline",
+        description="Compare the variants of a batch folder (or two run folders, the first being the baseline): "
+                    "median and 5-95%% interval of paired differences by run index, and P(target met). "
+                    "Writes DIR/compare.csv (the first folder).")
+    compare.add_argument("dirs", type=Path, nargs="+", help="a batch folder, or two run/batch folders")
+    compare.add_argument("--baseline", default=None, help="baseline variant name (default: the first)")
+    compare.add_argument("--csv", type=Path, default=None, help="CSV path (default: DIR/compare.csv)")
 
 
 # ------------------------------------------------------------------------------------------------ summary
@@ -69,6 +108,37 @@ def _fmt_spread(values: pd.Series, digits: int = 0) -> str:
         return f"{median:,.{digits}f}"
     low, high = np.percentile(values, [5, 95])
     return f"{median:,.{digits}f} [{low:,.{digits}f}-{high:,.{digits}f}]"
+
+
+def _project_summary(projects: pd.DataFrame | None, n_runs: int) -> list[str]:
+    """Each year's arrivals: counts by origin, located vs outside option, top hosts (mean per run)."""
+    if projects is None or projects.empty:
+        return []
+    arrivals = projects[projects["relocated_from"].isna()] if "relocated_from" in projects else projects
+    per_run = f" (mean per run over {n_runs} runs)" if n_runs > 1 else ""
+    origins = sorted(arrivals["origin"].unique())
+    lines = [f"Industrial transfer{per_run}: projects arriving by origin ({', '.join(origins)}), "
+             "located in the region vs won by the outside option, top hosts:"]
+    for year, group in arrivals.groupby("year_arrived"):
+        by_origin = group["origin"].value_counts().reindex(origins, fill_value=0) / n_runs
+        located = group[group["host_region"] != "outside"]
+        hosts = located["host_region"].value_counts().head(3) / n_runs
+        in_parks = int((located["park"] != "none").sum()) / n_runs
+        lines.append(
+            f"  {int(year)}: {len(group) / n_runs:5.0f} arrived (" + " ".join(f"{v:.0f}" for v in by_origin)
+            + f"), located {len(located) / n_runs:4.0f} ({located['investment'].sum() / n_runs:,.0f}亿, "
+            f"{in_parks:.0f} in parks), outside {(len(group) - len(located)) / n_runs:4.0f}; top hosts "
+            + ", ".join(f"{h} {c:.0f}" for h, c in hosts.items())
+        )
+    relocations = int(projects["relocated_from"].notna().sum()) if "relocated_from" in projects else 0
+    lines.append(f"  relocations between units: {relocations / n_runs:.0f}; located share rises when the region "
+                 "outgrows the nation (cluster size), with parks, packages and shorter travel times (T4-T6).")
+    return lines
+
+
+def _fmt_target(value: float) -> str:
+    """Levels (亿元) with thousands separators, rates and ratios with four significant digits."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.4g}"
 
 
 def format_summary(output) -> str:
@@ -119,10 +189,32 @@ def format_summary(output) -> str:
         met = int(group["met"].sum())
         verdict = "MET" if met == len(group) else ("MISSED" if met == 0 else "MIXED")
         value, threshold = float(group["value"].median()), float(group["threshold"].median())
-        lines.append(f"  {name:36s} {int(group['year'].iloc[0])}: value {value:,.4g} vs threshold "
-                     f"{threshold:,.4g} -> {verdict} ({met}/{len(group)})")
+        lines.append(f"  {name:36s} {int(group['year'].iloc[0])}: value {_fmt_target(value)} vs threshold "
+                     f"{_fmt_target(threshold)} -> {verdict} ({met}/{len(group)})")
+    lines.extend(_project_summary(output.tables.get("projects"), n_runs))
+
+    # Who produces, who collects, who is credited (ODD 7.10-7.11): per unit, official (在地) vs credited GDP
+    # and collected vs after-sharing city-level revenue, medians over runs.
+    ledger_years = [y for y in (2025, 2035) if scenario.years.start <= y <= scenario.years.end]
+    needed = ["gdp_nominal", "gdp_credited_nominal", "tax_local_collected", "tax_local_after_sharing"]
+    unit_rows = traj[(traj["sector"] == "total") & traj["variable"].isin(needed) & traj["year"].isin(ledger_years)]
+    if ledger_years and set(needed) <= set(unit_rows["variable"]):
+        medians = unit_rows.groupby(["region", "variable", "year"], sort=False)["value"].median()
+        lines.append("Ledgers by unit, 亿元 current prices (GDP official -> credited | city revenue collected -> "
+                     f"after sharing){' (median over runs)' if n_runs > 1 else ''}:")
+        lines.append(f"  {'':16s}" + "".join(f"{y:>44d}" for y in ledger_years))
+        for region in dict.fromkeys(unit_rows["region"]):
+            cells = []
+            for y in ledger_years:
+                v = {name: float(medians.get((region, name, y), np.nan)) for name in needed}
+                cells.append(f"{v['gdp_nominal']:>9,.0f} -> {v['gdp_credited_nominal']:>9,.0f} | "
+                             f"{v['tax_local_collected']:>7,.1f} -> {v['tax_local_after_sharing']:>7,.1f}")
+            lines.append(f"  {region:16s}" + "".join(f"{c:>44s}" for c in cells))
     if output.out_dir is not None:
-        lines.append(f"Wrote {output.out_dir}/ (trajectories.parquet, targets.csv, manifest.json)")
+        written = ", ".join(sorted(output.tables.get("_files", [])) or ["trajectories.parquet", "targets.csv"]
+                            + (["projects.parquet"] if "projects" in output.tables else [])
+                            + (["sharing.parquet"] if "sharing" in output.tables else []) + ["manifest.json"])
+        lines.append(f"Wrote {output.out_dir}/ ({written})")
     return "\n".join(lines)
 
 
@@ -151,7 +243,49 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return status
 
 
-COMMANDS = {"run": cmd_run, "validate": cmd_validate}
+EXIT_RUNS_FAILED = 3
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from cnyx_sim.batch.engine import run_batch
+    from cnyx_sim.batch.store import BatchError
+
+    if args.scheduler is not None and args.executor != "dask":
+        print("error: --scheduler needs --executor dask", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        summary = run_batch(args.scenarios, runs=args.runs, out=args.out, workers=args.workers,
+                            executor=args.executor, scheduler=args.scheduler, resume=args.resume, force=args.force,
+                            chunk_size=args.chunk_size, sweep=args.sweep, seed=args.seed,
+                            progress="final" if args.quiet else True)
+    except BatchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if summary.runs_failed:
+        first = summary.failures[0]
+        print(f"{summary.runs_failed} run(s) failed, e.g. {first['scenario']} run {first['run']}: {first['error']} "
+              f"(all in {summary.out_dir}/failures.csv)", file=sys.stderr)
+        return EXIT_RUNS_FAILED
+    return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from cnyx_sim.batch.compare import compare, format_table, write_compare_csv
+    from cnyx_sim.batch.store import BatchError
+
+    try:
+        table, notes = compare(args.dirs, args.baseline)
+    except BatchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    path = args.csv if args.csv is not None else args.dirs[0] / "compare.csv"
+    write_compare_csv(table, path)
+    print(format_table(table, notes))
+    print(f"Wrote {path} ({len(table)} rows)")
+    return EXIT_OK
+
+
+COMMANDS = {"run": cmd_run, "validate": cmd_validate, "batch": cmd_batch, "compare": cmd_compare}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,8 +30,12 @@ def test_adaptive_cities_raise_packages_when_growth_falls_short_within_bounds():
     assert d == pytest.approx([0.22]) and r.tolist() == [0.0]
 
 
+# Rounded: conftest makes numpy raise on underflow, and a gap like 5e-324 times a rate underflows.
+_rounded = lambda low, high: st.floats(low, high).map(lambda x: round(x, 6))  # noqa: E731
+
+
 @settings(max_examples=50, deadline=None)
-@given(st.floats(0, 1), st.floats(0, 1), st.floats(-1, 1), st.integers(2020, 2035))
+@given(_rounded(0, 1), _rounded(0, 1), _rounded(-1, 1), st.integers(2020, 2035))
 def test_packages_always_stay_within_the_regime_bounds(discount, rebate, gap, year):
     ceiling = inc.rebate_ceiling(year, 2025, (0.5, 0.0), np.array([0]))
     max_discount = inc.regime_bound(year, 2025, (0.6, 0.3))

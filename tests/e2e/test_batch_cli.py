@@ -1,0 +1,142 @@
+"""``cnyx-sim batch`` end to end: same bytes whatever the executor, kill -9 + resume, exit codes, load()."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import cnyx_sim
+from cnyx_sim.cli import main
+
+BASELINE = Path(__file__).resolve().parents[2] / "scenarios" / "baseline.yaml"
+
+
+@pytest.fixture
+def scenarios(tmp_path: Path) -> list[Path]:
+    short = tmp_path / "short.yaml"
+    short.write_text(f"extends: {BASELINE}\nname: short\nyears: {{start: 2021, end: 2026}}\n", encoding="utf-8")
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(f"extends: {short}\nname: policy\nproduction: {{tfp_long_run_growth: 0.03}}\n",
+                      encoding="utf-8")
+    return [short, policy]
+
+
+def part_bytes(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.glob("*/part-*.parquet"))}
+
+
+def recorded_chunks(folder: Path) -> int:
+    try:
+        return len(json.loads((folder / "batch.json").read_text(encoding="utf-8"))["chunks"])
+    except (OSError, ValueError):  # not there yet
+        return 0
+
+
+def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "cnyx_sim.cli", *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=300)
+
+
+def test_workers_1_workers_2_and_dask_write_identical_bytes(scenarios, tmp_path):
+    common = [str(s) for s in scenarios] + ["--runs", "6", "--chunk-size", "4", "--quiet"]
+    assert main(["batch", *common, "--out", str(tmp_path / "w1")]) == 0
+    assert main(["batch", *common, "--out", str(tmp_path / "w2"), "--workers", "2"]) == 0
+    assert main(["batch", *common, "--out", str(tmp_path / "dask"), "--workers", "2", "--executor", "dask"]) == 0
+    one = part_bytes(tmp_path / "w1")
+    tables = {name.split("/")[0] for name in one}
+    assert {"trajectories", "targets"} <= tables  # plus any table the model adds (projects, sharing)
+    assert len(one) == 2 * 2 * len(tables)  # variants x chunks x tables
+    assert part_bytes(tmp_path / "w2") == one
+    assert part_bytes(tmp_path / "dask") == one
+
+
+def test_batch_killed_mid_way_and_resumed_equals_the_uninterrupted_batch(scenarios, tmp_path):
+    args = [str(scenarios[0]), "--runs", "40", "--chunk-size", "2", "--quiet"]
+    assert main(["batch", *args, "--out", str(tmp_path / "whole")]) == 0
+
+    broken = tmp_path / "broken"
+    proc = subprocess.Popen([sys.executable, "-m", "cnyx_sim.cli", "batch", *args, "--out", str(broken)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while recorded_chunks(broken) < 1 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert 1 <= recorded_chunks(broken) < 20, "the kill must land mid-way"
+
+    result = cli("batch", *args, "--out", str(broken), "--resume")
+    assert result.returncode == 0, result.stderr
+    assert "done before resume" in result.stderr
+    assert part_bytes(broken) == part_bytes(tmp_path / "whole")
+
+
+def test_injected_crash_after_k_chunks_then_resume_runs_only_the_rest(scenarios, tmp_path):
+    args = [str(scenarios[0]), "--runs", "8", "--chunk-size", "2", "--out", str(tmp_path / "b")]
+    crashed = cli("batch", *args, env={"CNYX_SIM_CRASH_AFTER_CHUNKS": "2"})
+    assert crashed.returncode == 137
+    resumed = cli("batch", *args, "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert "8/8 runs done (4 done before resume)" in resumed.stderr
+    assert main(["batch", *args[:-1], str(tmp_path / "whole"), "--quiet"]) == 0
+    assert part_bytes(tmp_path / "b") == part_bytes(tmp_path / "whole")
+
+
+def test_failing_run_gives_exit_3_and_is_listed(scenarios, tmp_path):
+    result = cli("batch", *map(str, scenarios), "--runs", "3", "--out", str(tmp_path / "b"),
+                 env={"CNYX_SIM_FAIL_RUNS": "policy:2"})
+    assert result.returncode == 3
+    assert "1 run(s) failed" in result.stderr and "policy run 2" in result.stderr
+    traj = cnyx_sim.load(tmp_path / "b")["trajectories"]
+    assert traj.groupby("scenario")["run"].nunique().to_dict() == {"policy": 2, "short": 3}
+
+
+def test_resume_on_another_batch_folder_exits_2_and_changes_nothing(scenarios, tmp_path):
+    out = tmp_path / "b"
+    assert main(["batch", str(scenarios[0]), "--runs", "2", "--out", str(out), "--quiet"]) == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    result = cli("batch", str(scenarios[1]), "--runs", "2", "--out", str(out), "--resume")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "different batch" in result.stderr
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_bad_scenario_exits_2_and_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"extends: {BASELINE}\nname: bad\nruns: -1\n", encoding="utf-8")
+    result = cli("batch", str(bad), "--out", str(tmp_path / "b"))
+    assert result.returncode == 2 and "bad.yaml" in result.stderr
+    assert not (tmp_path / "b").exists()
+
+
+def test_load_of_a_batch_equals_concatenated_single_runs(scenarios, tmp_path):
+    assert main(["batch", *map(str, scenarios), "--runs", "3", "--chunk-size", "2", "--out", str(tmp_path / "b"),
+                 "--quiet"]) == 0
+    loaded = cnyx_sim.load(tmp_path / "b")
+    singles = [cnyx_sim.run(s, runs=3, write=False) for s in scenarios]
+    for table in ("trajectories", "targets"):
+        expected = pd.concat([s.tables[table] for s in singles], ignore_index=True)
+        pd.testing.assert_frame_equal(loaded[table], expected)
+    assert loaded["manifest"]["status"] == "complete"
+    assert loaded["failures"].empty
+
+
+def test_iamc_export_has_the_iamc_columns_and_maps_gdp(scenarios, tmp_path):
+    out = cnyx_sim.run(scenarios[0], runs=3, write=False)
+    iamc = cnyx_sim.to_iamc(out.trajectories)
+    assert list(iamc.columns) == ["model", "scenario", "region", "variable", "unit", "year", "value"]
+    gdp = out.trajectories.query("variable == 'gdp_nominal' and region == 'cnyx' and year == 2026")["value"]
+    row = iamc.query("variable == 'GDP|Nominal' and region == 'cnyx' and year == 2026")
+    assert row["value"].tolist() == [gdp.median()]
+    assert "cnyx_sim|public_investment_share" in set(iamc["variable"])
+    assert "Value Added|Real|electronics" in set(iamc["variable"])
+    per_run = cnyx_sim.to_iamc(out.trajectories, statistic=None)
+    assert set(per_run["scenario"]) == {"short|run0", "short|run1", "short|run2"}
+    assert not iamc.duplicated(["model", "scenario", "region", "variable", "year"]).any()

@@ -1,0 +1,131 @@
+"""Batch folder: part files, manifest, resume, refusal of foreign folders, failure isolation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cnyx_sim.batch.engine import FAIL_RUNS_ENV, Chunk, ChunkOutcome, plan_batch, run_batch
+from cnyx_sim.batch.store import BatchError, BatchStore, read_batch_directory
+
+BASELINE = Path(__file__).resolve().parents[3] / "scenarios" / "baseline.yaml"
+
+
+@pytest.fixture
+def scenario(tmp_path: Path) -> Path:
+    path = tmp_path / "short.yaml"
+    path.write_text(f"extends: {BASELINE}\nname: short\nyears: {{start: 2021, end: 2023}}\n", encoding="utf-8")
+    return path
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_chunks_have_a_fixed_size_and_cover_every_run_once(scenario):
+    plan = plan_batch([scenario], runs=7, chunk_size=3)
+    assert [(c.first, c.last) for c in plan.chunks] == [(0, 3), (3, 6), (6, 7)]
+    assert [c.key for c in plan.chunks] == ["part-v0000-r0000000", "part-v0000-r0000003", "part-v0000-r0000006"]
+
+
+def test_each_chunk_becomes_one_part_per_table_recorded_in_the_manifest(scenario, tmp_path):
+    out = tmp_path / "b"
+    summary = run_batch([scenario], runs=5, out=out, chunk_size=2)
+    assert summary.ok and summary.runs_ran == 5
+    assert sorted(p.name for p in (out / "trajectories").iterdir()) == [
+        "part-v0000-r0000000.parquet", "part-v0000-r0000002.parquet", "part-v0000-r0000004.parquet"]
+    manifest = json.loads((out / "batch.json").read_text())
+    assert manifest["status"] == "complete"
+    assert set(manifest["chunks"]) == {"part-v0000-r0000000", "part-v0000-r0000002", "part-v0000-r0000004"}
+    traj = pd.read_parquet(out / "trajectories")  # each folder reads as one dataset
+    assert sorted(traj["run"].unique()) == [0, 1, 2, 3, 4]
+
+
+def test_a_failing_run_is_recorded_and_the_others_still_run(scenario, tmp_path, monkeypatch):
+    monkeypatch.setenv(FAIL_RUNS_ENV, "short:1")
+    out = tmp_path / "b"
+    summary = run_batch([scenario], runs=4, out=out, chunk_size=2)
+    assert summary.runs_failed == 1
+    failures = pd.read_csv(out / "failures.csv")
+    assert failures[["scenario", "run"]].values.tolist() == [["short", 1]]
+    assert "deliberate failure" in failures["error"].iloc[0]
+    traj = pd.read_parquet(out / "trajectories")
+    assert sorted(traj["run"].unique()) == [0, 2, 3]
+    assert json.loads((out / "batch.json").read_text())["status"] == "complete_with_failures"
+    # --resume re-runs the chunk with the failure; once the cause is gone the batch is complete.
+    monkeypatch.delenv(FAIL_RUNS_ENV)
+    again = run_batch([scenario], runs=4, out=out, chunk_size=2, resume=True)
+    assert again.runs_failed == 0 and again.runs_ran == 2
+    assert not (out / "failures.csv").exists()
+    assert sorted(pd.read_parquet(out / "trajectories")["run"].unique()) == [0, 1, 2, 3]
+
+
+def test_resume_after_a_crash_equals_the_uninterrupted_batch(scenario, tmp_path):
+    whole, broken = tmp_path / "whole", tmp_path / "broken"
+    run_batch([scenario], runs=6, out=whole, chunk_size=2)
+    plan = plan_batch([scenario], runs=6, chunk_size=2)
+    store = BatchStore.open(broken, plan)
+    from cnyx_sim.batch.engine import run_chunk
+
+    store.record(run_chunk(plan.variants, plan.chunks[1]))  # one chunk finished, then the process "died"
+    summary = run_batch([scenario], runs=6, out=broken, resume=True)
+    assert summary.runs_done_before == 2 and summary.runs_ran == 4
+    for table in ("trajectories", "targets"):
+        assert snapshot(whole / table) == snapshot(broken / table)
+    assert pd.read_parquet(whole / "trajectories").equals(pd.read_parquet(broken / "trajectories"))
+
+
+def test_a_part_written_but_not_recorded_is_redone(scenario, tmp_path):
+    out = tmp_path / "b"
+    plan = plan_batch([scenario], runs=2, chunk_size=2)
+    store = BatchStore.open(out, plan)
+    (out / "trajectories").mkdir()
+    (out / "trajectories" / "part-v0000-r0000000.parquet").write_bytes(b"half-written garbage")
+    assert store.pending() == plan.chunks
+    run_batch([scenario], runs=2, out=out, resume=True)
+    assert len(pd.read_parquet(out / "trajectories")) > 0
+
+
+@pytest.mark.parametrize("change", ["runs", "contents", "scenarios"])
+def test_resume_on_another_batch_is_refused_and_nothing_changes(scenario, tmp_path, change):
+    out = tmp_path / "b"
+    run_batch([scenario], runs=2, out=out, chunk_size=2)
+    before = snapshot(out)
+    other = scenario
+    runs = 2
+    if change == "runs":
+        runs = 3
+    elif change == "contents":
+        other = tmp_path / "changed.yaml"
+        other.write_text(scenario.read_text() + "production: {tfp_long_run_growth: 0.02}\n")
+    else:
+        other = tmp_path / "other.yaml"
+        other.write_text(scenario.read_text().replace("name: short", "name: other"))
+    with pytest.raises(BatchError, match="--resume refused") as info:
+        run_batch([other], runs=runs, out=out, resume=True)
+    assert "\n" not in str(info.value)
+    assert snapshot(out) == before
+
+
+def test_fresh_batch_into_a_foreign_non_empty_folder_is_refused_unless_forced(scenario, tmp_path):
+    out = tmp_path / "b"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(BatchError, match="not a batch folder"):
+        run_batch([scenario], runs=1, out=out)
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+    run_batch([scenario], runs=1, out=out, force=True)
+    assert (out / "batch.json").is_file() and (out / "notes.txt").is_file()
+    with pytest.raises(BatchError, match="already holds a batch"):
+        run_batch([scenario], runs=1, out=out)
+
+
+def test_chunk_without_rows_writes_no_part(scenario, tmp_path):
+    plan = plan_batch([scenario], runs=1, chunk_size=1)
+    store = BatchStore.open(tmp_path / "b", plan)
+    store.record(ChunkOutcome(Chunk(0, 0, 1), {}, {}, [(0, "boom")], 0.0))
+    assert not (tmp_path / "b" / "trajectories").exists()
+    assert read_batch_directory(tmp_path / "b")["failures"]["run"].tolist() == [0]
