@@ -1,7 +1,9 @@
-"""Accounting identities checked on every run's output tables (single runs and every batch part).
+"""Accounting identities checked on every run's output (single runs and every batch part).
 
-``pipeline.tables_from_result`` calls :func:`check_accounting` for each run, so every executor (in
-process, process pool, Dask) checks what it writes. The identities (docs/model.md 7.10-7.11):
+``pipeline.tables_from_result`` calls :func:`check_run` for each run on the arrays its tables are built
+from, so every executor (in process, process pool, Dask) checks what it writes; :func:`check_accounting`
+checks the same identities on output tables (e.g. a results folder read back). The identities
+(docs/model.md 7.10-7.11):
 
 1. credited GDP: over the units, Σ credited = Σ official − Σ splits credited to external partners (D5);
 2. revenue: over the units, Σ after-sharing + Σ paid to external partners = Σ collected (S8);
@@ -34,7 +36,7 @@ class AccountingError(ValueError):
 
 def _wide(trajectories: pd.DataFrame, variables: tuple[str, ...]) -> tuple[dict[str, np.ndarray], pd.Index, list]:
     """``variable -> [(scenario, run, year), region]`` arrays of the sector-total rows, with the shared row
-    index and region columns (one unstack: this runs on every run of every batch, so it stays cheap)."""
+    index and region columns (one unstack)."""
     rows = trajectories[(trajectories["sector"] == "total") & trajectories["variable"].isin(variables)]
     table = rows.set_index(["variable", "scenario", "run", "year", "region"])["value"].unstack("region")
     keys = table.index.droplevel("variable")
@@ -51,38 +53,45 @@ def _fail(identity: str, region: str, key: tuple, difference: float) -> Accounti
                            f"(scenario {scenario}, run {run}): difference {difference:.6g} 亿元")
 
 
-def _compare(identity: str, left: np.ndarray, right: np.ndarray, scale: np.ndarray, index: pd.Index,
-             regions: list) -> None:
+def _compare(identity: str, left: np.ndarray, right: np.ndarray, scale: np.ndarray, keys, regions: list) -> None:
     difference = left - right
     bad = ~(np.abs(difference) <= ATOL + RTOL * np.abs(scale))
     if bad.any():
         i, j = np.argwhere(bad)[0]
-        raise _fail(identity, str(regions[j]), index[i], float(difference[i, j]))
+        raise _fail(identity, str(regions[j]), tuple(keys[i]), float(difference[i, j]))
 
 
-def check_accounting(tables: dict[str, pd.DataFrame]) -> None:
-    """Check the identities of the module docstring on one or more runs' tables; raise :class:`AccountingError`.
+def check_identities(
+    wide: dict[str, np.ndarray],
+    keys,
+    regions: list[str],
+    ledger_sums: dict[str, np.ndarray] | None,
+) -> None:
+    """The identities of the module docstring on ``[key, region]`` arrays (one implementation for both
+    front-ends: :func:`check_accounting` on tables and :func:`check_run` on a run's arrays).
 
-    Tables without the fiscal-block variables (older outputs) are not checked.
+    Parameters
+    ----------
+    wide : variable -> ``[key, region]`` values of the sector totals (regions include ``cnyx``).
+    keys : ``[key]`` (scenario, run, year) tuples, for the error message.
+    regions : region codes of the columns.
+    ledger_sums : ``paid`` / ``received`` / ``to_external`` -> ``[key, unit]`` sums of the ledger rows by payer,
+        by region receiver and by payer to external partners; None when there is no ledger table.
     """
-    trajectories = tables.get("trajectories")
-    if trajectories is None or trajectories.empty:
-        return
-    w, index, regions = _wide(trajectories, ADDITIVE)
-    if "gdp_credited_nominal" not in w or "tax_local_after_sharing" not in w or REGION_TOTAL not in regions:
+    if "gdp_credited_nominal" not in wide or "tax_local_after_sharing" not in wide or REGION_TOTAL not in regions:
         return
     total = regions.index(REGION_TOTAL)
     units = [r for r in regions if r != REGION_TOTAL]
     unit_cols = [regions.index(u) for u in units]
-    u = {name: frame[:, unit_cols] for name, frame in w.items()}
+    u = {name: frame[:, unit_cols] for name, frame in wide.items()}
     s = {name: frame.sum(axis=1, keepdims=True) for name, frame in u.items()}
     region_only = [REGION_TOTAL]
 
     def compare(identity, left, right, scale, columns):
-        _compare(identity, left, right, scale, index, columns)
+        _compare(identity, left, right, scale, keys, columns)
 
     # 5. region = sum of units
-    for name, frame in w.items():
+    for name, frame in wide.items():
         region = frame[:, [total]]
         compare(f"region {name} = Σ units' {name}", region, s[name], region, region_only)
     # 1. Σ credited = Σ official - Σ external splits
@@ -96,24 +105,63 @@ def check_accounting(tables: dict[str, pd.DataFrame]) -> None:
     collected = u["tax_local_collected"]
     compare("after-sharing revenue = collected − paid + received", u["tax_local_after_sharing"],
             collected - u["sharing_paid"] + u["sharing_received"], collected, units)
-
     # 4. ledger rows matched by their counterparts
-    ledger = tables.get("sharing")
-    if ledger is None:
+    if ledger_sums is None:
         return
-    external = ~ledger["to_region"].isin(units)
-
-    def by(frame: pd.DataFrame, column: str) -> np.ndarray:
-        if frame.empty:
-            return np.zeros((len(index), len(units)))
-        table = frame.groupby(["scenario", "run", "year", column])["amount"].sum().unstack(column)
-        return table.reindex(index=index, columns=units).fillna(0.0).to_numpy(dtype=float)
-
-    for identity, left_name, frame, column in (
-        ("Σ sharing.parquet amounts paid by the region = sharing_paid", "sharing_paid", ledger, "from_region"),
-        ("Σ sharing.parquet amounts received by the region = sharing_received", "sharing_received",
-         ledger[~external], "to_region"),
+    for identity, name, key in (
+        ("Σ sharing.parquet amounts paid by the region = sharing_paid", "sharing_paid", "paid"),
+        ("Σ sharing.parquet amounts received by the region = sharing_received", "sharing_received", "received"),
         ("Σ sharing.parquet amounts paid to external partners = sharing_to_external", "sharing_to_external",
-         ledger[external], "from_region"),
+         "to_external"),
     ):
-        compare(identity, u[left_name], by(frame, column), collected, units)
+        compare(identity, u[name], ledger_sums[key], collected, units)
+
+
+def check_accounting(tables: dict[str, pd.DataFrame]) -> None:
+    """Check the identities of the module docstring on one or more runs' output tables (e.g. loaded from a
+    results folder); raise :class:`AccountingError`. Tables without the fiscal-block variables are not checked.
+    """
+    trajectories = tables.get("trajectories")
+    if trajectories is None or trajectories.empty:
+        return
+    wide, index, regions = _wide(trajectories, ADDITIVE)
+    units = [r for r in regions if r != REGION_TOTAL]
+    ledger = tables.get("sharing")
+    ledger_sums = None
+    if ledger is not None:
+        external = ~ledger["to_region"].isin(units)
+
+        def by(frame: pd.DataFrame, column: str) -> np.ndarray:
+            if frame.empty:
+                return np.zeros((len(index), len(units)))
+            table = frame.groupby(["scenario", "run", "year", column])["amount"].sum().unstack(column)
+            return table.reindex(index=index, columns=units).fillna(0.0).to_numpy(dtype=float)
+
+        ledger_sums = {"paid": by(ledger, "from_region"), "received": by(ledger[~external], "to_region"),
+                       "to_external": by(ledger[external], "from_region")}
+    check_identities(wide, list(index), regions, ledger_sums)
+
+
+def check_run(result, totals: dict[str, np.ndarray]) -> None:
+    """Check the identities on one run's arrays (what its tables are built from): ``totals`` are the
+    ``[year, region]`` arrays of :func:`cnyx_sim.io.results.unit_level_arrays`. Cheap enough for every run
+    of every batch; raise :class:`AccountingError`."""
+    geo = result.geography
+    regions = list(geo.cities.codes) + [REGION_TOTAL]
+    years = np.asarray(result.years)
+    keys = [(result.scenario, result.run, int(y)) for y in years]
+    wide = {name: np.asarray(totals[name], dtype=float) for name in ADDITIVE if name in totals}
+    record = getattr(result, "sharing", None)
+    ledger_sums = None
+    if record is not None:
+        n_years, n_units = len(years), geo.n_cities
+        row = np.asarray(record.year, dtype=int) - int(years[0])
+        amount = np.asarray(record.amount, dtype=float)
+        to_unit = np.asarray(record.to_unit)
+        external = to_unit < 0
+        sums = {name: np.zeros((n_years, n_units)) for name in ("paid", "received", "to_external")}
+        np.add.at(sums["paid"], (row, record.from_unit), amount)
+        np.add.at(sums["received"], (row[~external], to_unit[~external]), amount[~external])
+        np.add.at(sums["to_external"], (row[external], np.asarray(record.from_unit)[external]), amount[external])
+        ledger_sums = sums
+    check_identities(wide, keys, regions, ledger_sums)

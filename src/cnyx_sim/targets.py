@@ -48,26 +48,47 @@ def score_run(
     start_year: int,
     end_year: int,
 ) -> pd.DataFrame:
-    """Targets of one run.
+    """Targets of one run, from its trajectories table (output contract).
 
     Parameters
     ----------
-    traj : trajectories of one scenario and run (output contract).
+    traj : trajectories of one scenario and run.
     targets : the scenario's ``Targets`` section (ledger, thresholds).
     national_real_growth : ``[year]`` path over ``start_year..end_year``.
     """
     scenario, run = traj["scenario"].iloc[0], int(traj["run"].iloc[0])
+    region_rows = traj[(traj["region"] == REGION_TOTAL) & (traj["sector"] == SECTOR_TOTAL)]
+    wide = region_rows.pivot(index="year", columns="variable", values="value")
+    series = {name: wide[name].dropna() for name in wide.columns}
+    return score_region_series(series, scenario, run, targets, national_real_growth, start_year, end_year)
+
+
+def score_region_series(
+    series: dict[str, pd.Series],
+    scenario: str,
+    run: int,
+    targets,
+    national_real_growth: np.ndarray,
+    start_year: int,
+    end_year: int,
+) -> pd.DataFrame:
+    """Targets of one run from the region-total series (``variable -> Series indexed by year``).
+
+    The pipeline calls this with series taken straight from the run's arrays (cheap); :func:`score_run`
+    with series read from a trajectories table. Both give the same table.
+    """
+    empty = pd.Series(dtype=float)
     rows: list[tuple] = []
     gdp_variable = GDP_VARIABLE[targets.ledger]
-    gdp_nominal = _series(traj, gdp_variable)
+    gdp_nominal = series.get(gdp_variable, empty)
     if gdp_nominal.empty:
         raise ValueError(f"targets ledger {targets.ledger!r} needs variable {gdp_variable!r} in the trajectories")
-    gdp_real = _series(traj, "gdp_real")
-    industry = _series(traj, INDUSTRY_VARIABLE[targets.ledger])
+    gdp_real = series.get("gdp_real", empty)
+    industry = series.get(INDUSTRY_VARIABLE[targets.ledger], empty)
     if industry.empty:
         raise ValueError(f"targets ledger {targets.ledger!r} needs variable {INDUSTRY_VARIABLE[targets.ledger]!r} "
                          "in the trajectories")
-    population = _series(traj, "population")
+    population = series.get("population", empty)
 
     def add(target: str, year: int, value: float, threshold: float) -> None:
         rows.append((scenario, run, target, year, value, threshold, bool(value >= threshold)))

@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from cnyx_sim.pipeline import PreparedScenario, run_tables
+from cnyx_sim.runner import release_finished_models
 
 DEFAULT_CHUNK_SIZE = 25
 FAIL_RUNS_ENV = "CNYX_SIM_FAIL_RUNS"
@@ -121,24 +122,6 @@ def _runs_to_fail(variant_name: str) -> set[int]:
         if not name or name == variant_name:
             runs.add(int(run))
     return runs
-
-
-def release_finished_models() -> None:
-    """Drop finished models from Mesa's class-level agent-id counters.
-
-    Mesa 3.3 keeps ``mesa.Agent._ids``, a ``defaultdict`` keyed by model, and never removes a model from
-    it, so every finished run stays in memory (~2 MB per baseline run: a 10,000-run batch would hold
-    ~20 GB). Only models that stopped (``running`` False) are dropped, so models still running in other
-    threads (Dask threads) keep their counters.
-    """
-    import mesa
-
-    ids = getattr(mesa.Agent, "_ids", None)
-    if not isinstance(ids, dict):
-        return
-    for model in list(ids):
-        if getattr(model, "running", True) is False:
-            ids.pop(model, None)
 
 
 def parquet_bytes(frame: pd.DataFrame) -> bytes:

@@ -218,8 +218,13 @@ def unit_of(variable: str) -> str:
     return UNITS[variable]
 
 
-def trajectories_frame(result: RunResult, extra_totals: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
-    """The long trajectory table of one run (output contract)."""
+def trajectories_frame(
+    result: RunResult,
+    extra_totals: dict[str, np.ndarray] | None = None,
+    totals: dict[str, np.ndarray] | None = None,
+) -> pd.DataFrame:
+    """The long trajectory table of one run (output contract). ``totals``: the run's
+    :func:`unit_level_arrays`, when the caller already has them."""
     geo = result.geography
     regions = np.array(list(geo.cities.codes) + [REGION_TOTAL], dtype=object)
     sectors = np.array(list(geo.sectors.codes), dtype=object)
@@ -227,7 +232,7 @@ def trajectories_frame(result: RunResult, extra_totals: dict[str, np.ndarray] | 
     n_years, n_regions, n_sectors = len(years), len(regions), len(sectors)
     # Columns are built as whole numpy arrays and the frame once (not one frame per variable): ~5x faster,
     # which matters for batches; the rows, order and dtypes are those of the per-variable concatenation.
-    totals = unit_level_arrays(result)
+    totals = dict(totals) if totals is not None else unit_level_arrays(result)
     if extra_totals:
         totals.update(extra_totals)
     by_sector = sector_level_arrays(result)
