@@ -154,8 +154,9 @@ def run_chunk(variants: tuple[Variant, ...] | list[Variant], chunk: Chunk) -> Ch
     for name, pieces in frames.items():
         table = pd.concat(pieces, ignore_index=True)
         rows[name] = len(table)
-        if len(table):  # an empty table has no reliable column types; it gets no part file
-            parts[name] = parquet_bytes(table)
+        # Empty tables (e.g. no sharing in a chunk) still get a part: their dtypes are fixed, so every table
+        # folder exists and reads as one dataset.
+        parts[name] = parquet_bytes(table)
     return ChunkOutcome(chunk, parts, rows, failures, time.perf_counter() - started)
 
 

@@ -73,8 +73,8 @@ UNITS: dict[str, str] = {
 
 #: Columns and dtypes of sharing.parquet (output contract): one row per transfer of city-level tax revenue.
 SHARING_COLUMNS: dict[str, str] = {
-    "scenario": "object", "run": "int64", "year": "int64", "agreement": "object", "tax": "object",
-    "from_region": "object", "to_region": "object", "amount": "float64",
+    "scenario": "str", "run": "int64", "year": "int64", "agreement": "str", "tax": "str",
+    "from_region": "str", "to_region": "str", "amount": "float64",
 }
 
 #: Columns of projects.parquet (output contract); later columns may be added after these.
@@ -84,6 +84,15 @@ PROJECT_COLUMNS = ["scenario", "run", "project_id", "sector", "origin", "year_ar
 PROJECT_EXTRA_COLUMNS = ["referral_region", "is_government_led", "relocated_from", "full_production_year",
                          "closed_year", "va_nominal_last_year", "jobs_last_year", "tax_gross_last_year",
                          "va_nominal_cumulative", "tax_gross_cumulative"]
+#: dtypes of projects.parquet: fixed, so a run (or batch chunk) without projects writes the same schema.
+PROJECT_DTYPES: dict[str, str] = {
+    "scenario": "str", "run": "int64", "project_id": "int64", "sector": "str", "origin": "str",
+    "year_arrived": "int64", "host_region": "str", "park": "str", "investment": "float64", "stage_final": "str",
+    "referral_region": "str", "is_government_led": "bool", "relocated_from": "str",
+    "full_production_year": "int64", "closed_year": "int64", "va_nominal_last_year": "float64",
+    "jobs_last_year": "float64", "tax_gross_last_year": "float64", "va_nominal_cumulative": "float64",
+    "tax_gross_cumulative": "float64",
+}
 
 
 def _unit_and_region(values: np.ndarray, total: np.ndarray | None) -> np.ndarray:
@@ -150,7 +159,7 @@ def projects_frame(result: RunResult) -> pd.DataFrame:
     book = result.projects
     columns = PROJECT_COLUMNS + PROJECT_EXTRA_COLUMNS
     if book is None or len(book) == 0:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+        return pd.DataFrame({c: pd.Series(dtype=PROJECT_DTYPES[c]) for c in columns})
     units = np.array(list(book.unit_codes) + ["outside"], dtype=object)
     parks = np.array(list(book.park_ids) + ["none"], dtype=object)
     unit_or_none = np.array(list(book.unit_codes) + [None], dtype=object)
@@ -184,6 +193,8 @@ def projects_frame(result: RunResult) -> pd.DataFrame:
         "va_nominal_cumulative": book.va_nominal.sum(axis=1),
         "tax_gross_cumulative": book.tax_gross.sum(axis=1),
     })
+    # Object columns of strings become pandas' "str" dtype on construction: the dtypes already equal
+    # PROJECT_DTYPES (tested), so no (slow) astype here.
     return frame[columns]
 
 
@@ -209,7 +220,7 @@ def sharing_frame(result: RunResult) -> pd.DataFrame:
         "to_region": partners.astype(object),
         "amount": record.amount.astype("float64"),
     })
-    return frame.astype(SHARING_COLUMNS)
+    return frame
 
 
 def unit_of(variable: str) -> str:
