@@ -140,3 +140,28 @@ def test_iamc_export_has_the_iamc_columns_and_maps_gdp(scenarios, tmp_path):
     per_run = cnyx_sim.to_iamc(out.trajectories, statistic=None)
     assert set(per_run["scenario"]) == {"short|run0", "short|run1", "short|run2"}
     assert not iamc.duplicated(["model", "scenario", "region", "variable", "year"]).any()
+
+
+def test_morris_sweep_batch_writes_elementary_effect_indices_per_parameter(tmp_path):
+    scenario = tmp_path / "short.yaml"
+    scenario.write_text(f"extends: {BASELINE}\nname: short\nyears: {{start: 2021, end: 2023}}\n", encoding="utf-8")
+    sweep = tmp_path / "morris.yaml"
+    sweep.write_text("""
+sweep:
+  method: morris
+  samples: 2
+  seed: 4
+  parameters:
+    production.tfp_long_run_growth: {low: 0.01, high: 0.03}
+    fiscal.growth_target: {low: 0.07, high: 0.09}
+  sensitivity: {outcomes: [gdp_real@2023]}
+""", encoding="utf-8")
+    out = tmp_path / "b"
+    assert main(["batch", str(scenario), "--sweep", str(sweep), "--runs", "1", "--out", str(out), "--quiet"]) == 0
+    assert len(pd.read_csv(out / "samples.csv")) == 2 * (2 + 1)
+    table = pd.read_csv(out / "sensitivity.csv")
+    assert list(table.columns)[:7] == ["outcome", "parameter", "method", "mu_star", "mu", "sigma", "trajectories"]
+    assert table["parameter"].tolist() == ["production.tfp_long_run_growth", "fiscal.growth_target"]
+    assert (table["method"] == "morris").all() and (table["outcome"] == "gdp_real@2023").all()
+    assert table["mu_star"].notna().all() and (table["mu_star"] >= table["mu"].abs() - 1e-12).all()
+    assert (table["scenario_file"] == str(scenario)).all()

@@ -4,14 +4,16 @@ A sweep is a separate YAML file (``cnyx-sim batch SCENARIO.yaml --sweep SWEEP.ya
 stay plain scenarios that ``run`` and ``validate`` accept. Its one top-level key is ``sweep``::
 
     sweep:
-      method: lhs              # grid | lhs (Latin hypercube) | sobol (scrambled Sobol') | saltelli
-      samples: 16              # lhs / sobol: number of points; saltelli: base points N (N * (d + 2) variants)
+      method: lhs              # grid | lhs (Latin hypercube) | sobol (scrambled Sobol') | saltelli | morris
+      samples: 16              # lhs / sobol: number of points; saltelli: base points N (N * (d + 2) variants);
+                               # morris: trajectories r (r * (d + 1) variants)
+      levels: 4                # morris only: grid levels p (even, >= 2; default 4)
       seed: 7                  # seed of the sampler (not of the model runs)
       parameters:              # dotted key paths into the scenario document
         production.tfp_long_run_growth: {low: 0.01, high: 0.03}
         capital.investment_rate.electronics: {low: 0.20, high: 0.30}
         # grid only: fiscal.growth_target: {values: [0.07, 0.0894]}
-      sensitivity:             # saltelli only: outcomes whose Sobol indices are computed after the batch
+      sensitivity:             # saltelli / morris: outcomes whose indices are computed after the batch
         outcomes: [gdp_nominal@2035, population@2035]
 
 Each sample is written into a copy of the scenario document at its key path and validated by the normal
@@ -26,6 +28,19 @@ sequence of dimension 2d (Saltelli et al. 2010, Comput. Phys. Commun. 181:259-27
     (S1)  first order   S_i  = mean(f_B * (f_ABi - f_A)) / V            (Saltelli 2010, Table 2 (b))
     (ST)  total effect  ST_i = mean((f_A - f_ABi)^2) / (2 V)            (Jansen 1999)
     with  V = var([f_A, f_B]).
+
+Elementary effects (``morris``): r trajectories of d + 1 points on the p-level grid {0, 1/(p-1), ..., 1} of
+the unit cube, each built by Morris' B* construction (Morris 1991, Technometrics 33:161-174) from a random
+base point x* in {0, 1/(p-1), ..., 1 - Delta}, random signs D* = diag(+-1) and a random factor order P*:
+
+    (M1)  Delta = p / (2 (p - 1)),
+          B* = (J x*' + (Delta / 2) ((2 B - J) D* + J)) P*
+          (B: (d+1) x d strictly lower-triangular ones, J: (d+1) x d ones), so consecutive rows differ in
+          exactly one factor by +-Delta and every point stays in [0, 1].
+    (M2)  EE_i = (f(x + Delta e_i) - f(x)) / Delta    in unit-cube coordinates, one per factor and trajectory
+          (a step of -Delta from x gives the effect at x - Delta e_i).
+    (M3)  mu*_i = mean |EE_i|  (Campolongo, Cariboni & Saltelli 2007, Environ. Model. Softw. 22:1509-1518),
+          mu_i = mean EE_i,  sigma_i = std(EE_i, ddof=1)  (undefined, NaN, for r = 1).
 """
 
 from __future__ import annotations
@@ -45,7 +60,8 @@ from cnyx_sim.scenario.errors import ScenarioError
 from cnyx_sim.scenario.load import build_params, calibration_for, validate_document
 from cnyx_sim.scenario.yaml_io import ResolvedScenarioDoc, load_yaml_file
 
-METHODS = ("grid", "lhs", "sobol", "saltelli")
+METHODS = ("grid", "lhs", "sobol", "saltelli", "morris")
+DEFAULT_MORRIS_LEVELS = 4
 SAMPLE_SEPARATOR = ".s"
 
 
@@ -71,6 +87,12 @@ class Sweep:
     outcomes: tuple[str, ...]
     lines: dict[tuple, int]
     raw: dict[str, Any]
+    levels: int = DEFAULT_MORRIS_LEVELS  # morris grid levels p
+
+    @property
+    def morris_step(self) -> float:
+        """(M1) Delta, the elementary-effect step in unit-cube coordinates."""
+        return self.levels / (2 * (self.levels - 1))
 
     @property
     def content_hash(self) -> str:
@@ -108,7 +130,7 @@ def load_sweep(path: str | Path) -> Sweep:
     block = data.get("sweep")
     if not isinstance(block, dict):
         raise err(("sweep",), "expected a mapping with method, parameters (and samples, seed)")
-    allowed = {"method", "samples", "seed", "parameters", "sensitivity"}
+    allowed = {"method", "samples", "seed", "parameters", "sensitivity", "levels"}
     extra = [k for k in block if k not in allowed]
     if extra:
         raise err(("sweep", extra[0]), f"unknown key; expected one of {', '.join(sorted(allowed))}")
@@ -118,6 +140,11 @@ def load_sweep(path: str | Path) -> Sweep:
     seed = block.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise err(("sweep", "seed"), f"expected a non-negative whole number (got {seed!r})")
+    levels = block.get("levels", DEFAULT_MORRIS_LEVELS)
+    if "levels" in block and method != "morris":
+        raise err(("sweep", "levels"), "grid levels are for method: morris only; drop 'levels'")
+    if isinstance(levels, bool) or not isinstance(levels, int) or levels < 2 or levels % 2:
+        raise err(("sweep", "levels"), f"expected an even whole number >= 2 (got {levels!r})")
     samples = block.get("samples")
     if method == "grid":
         if samples is not None:
@@ -150,8 +177,8 @@ def load_sweep(path: str | Path) -> Sweep:
     outcomes: tuple[str, ...] = ()
     sensitivity = block.get("sensitivity")
     if sensitivity is not None:
-        if method != "saltelli":
-            raise err(("sweep", "sensitivity"), "Sobol indices need method: saltelli")
+        if method not in ("saltelli", "morris"):
+            raise err(("sweep", "sensitivity"), "sensitivity indices need method: saltelli or morris")
         if not isinstance(sensitivity, dict) or set(sensitivity) != {"outcomes"} or not isinstance(
                 sensitivity["outcomes"], list) or not sensitivity["outcomes"]:
             raise err(("sweep", "sensitivity"), "expected {outcomes: [variable@year, ...]}")
@@ -161,7 +188,7 @@ def load_sweep(path: str | Path) -> Sweep:
             except ValueError as exc:
                 raise err(("sweep", "sensitivity", "outcomes", i), str(exc)) from None
         outcomes = tuple(sensitivity["outcomes"])
-    return Sweep(file, method, int(samples), int(seed), tuple(parameters), outcomes, lines, data)
+    return Sweep(file, method, int(samples), int(seed), tuple(parameters), outcomes, lines, data, levels)
 
 
 def parse_outcome(text: Any) -> tuple[str, str, int]:
@@ -193,6 +220,8 @@ def sample_points(sweep: Sweep) -> np.ndarray:
         unit = _engine(qmc.LatinHypercube, d, sweep.seed).random(sweep.samples)
     elif sweep.method == "sobol":
         unit = _engine(qmc.Sobol, d, sweep.seed).random(sweep.samples)
+    elif sweep.method == "morris":
+        unit = morris_unit_points(sweep)
     else:  # saltelli: rows ordered per base point j: A_j, B_j, AB_j^(1..d)
         base = _engine(qmc.Sobol, 2 * d, sweep.seed).random(sweep.samples)
         a, b = base[:, :d], base[:, d:]
@@ -206,6 +235,28 @@ def sample_points(sweep: Sweep) -> np.ndarray:
                 rows.append(mixed)
         unit = np.array(rows)
     return qmc.scale(unit, low, high)
+
+
+def morris_unit_points(sweep: Sweep) -> np.ndarray:
+    """(M1) Morris trajectories in the unit cube, ``[r * (d + 1), d]``, trajectory by trajectory.
+
+    Per trajectory the generator draws, in this order, the base point's grid levels, the signs and the
+    factor order, so the design depends only on (seed, r, d, p).
+    """
+    d, p = len(sweep.parameters), sweep.levels
+    rng = np.random.default_rng(sweep.seed)
+    lower_ones = np.tril(np.ones((d + 1, d), dtype=int), k=-1)  # B
+    ones = np.ones((d + 1, d), dtype=int)  # J
+    trajectories = []
+    for _ in range(sweep.samples):
+        # Worked in integer grid levels (Delta = p/2 levels) so every point is exactly level / (p - 1).
+        # Base levels 0 .. p/2 - 1 reach at most 1 - Delta, so x* + Delta stays inside the cube.
+        base = rng.integers(0, p // 2, size=d)
+        signs = np.diag(rng.choice([-1, 1], size=d))  # D*
+        order = np.eye(d, dtype=int)[rng.permutation(d)]  # P*
+        moved = ((2 * lower_ones - ones) @ signs + ones) // 2  # 0 or 1: is the factor at x* + Delta?
+        trajectories.append((base[None, :] + (p // 2) * moved) @ order)
+    return np.concatenate(trajectories, axis=0) / (p - 1)
 
 
 # ------------------------------------------------------------------------------------------ applying samples
@@ -296,9 +347,41 @@ def sobol_indices(outcome_by_point: np.ndarray, d: int) -> tuple[np.ndarray, np.
     return first, total
 
 
+def morris_effects(outcome_by_point: np.ndarray, unit_points: np.ndarray, delta: float
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(M2)/(M3) mu*, mu and sigma of the elementary effects of a Morris design.
+
+    Parameters
+    ----------
+    outcome_by_point : ``[r * (d + 1)]`` outcomes in :func:`morris_unit_points` order.
+    unit_points : ``[r * (d + 1), d]`` the design in unit-cube coordinates.
+    delta : the step Delta of (M1).
+
+    Returns
+    -------
+    mu_star, mu, sigma : ``[d]`` each (sigma is NaN when there is a single trajectory).
+    """
+    d = unit_points.shape[1]
+    f = np.asarray(outcome_by_point, dtype=float).reshape(-1, d + 1)
+    x = np.asarray(unit_points, dtype=float).reshape(-1, d + 1, d)
+    steps = np.diff(x, axis=1)  # [trajectory, step, factor]: one nonzero entry, +-Delta
+    factor = np.argmax(np.abs(steps), axis=2)
+    sign = np.sign(np.take_along_axis(steps, factor[..., None], axis=2)[..., 0])
+    effects = np.empty((f.shape[0], d))
+    rows = np.arange(f.shape[0])[:, None]
+    effects[rows, factor] = np.diff(f, axis=1) / (sign * delta)
+    sigma = np.std(effects, axis=0, ddof=1) if f.shape[0] > 1 else np.full(d, np.nan)
+    return np.mean(np.abs(effects), axis=0), np.mean(effects, axis=0), sigma
+
+
+SOBOL_COLUMNS = ["outcome", "parameter", "first_order", "total", "base_points", "method"]
+MORRIS_COLUMNS = ["outcome", "parameter", "method", "mu_star", "mu", "sigma", "trajectories"]
+
+
 def sensitivity_table(out_dir: str | Path, sweep: Sweep, variant_names: list[str]) -> "pd.DataFrame":
-    """(S1)/(ST) of every sweep outcome from a finished Saltelli batch; the outcome of a design point is
-    its mean over runs. ``variant_names`` are in design order (one per point, one scenario file)."""
+    """(S1)/(ST) (saltelli) or (M3) (morris) of every sweep outcome from a finished batch; the outcome of a
+    design point is its mean over runs. ``variant_names`` are in design order (one per point, one scenario
+    file). A point without that outcome (failed runs) makes the outcome's indices NaN."""
     import pandas as pd
 
     from cnyx_sim.batch.store import read_table
@@ -309,14 +392,24 @@ def sensitivity_table(out_dir: str | Path, sweep: Sweep, variant_names: list[str
     variables = sorted({v for _, v, _ in parsed})
     traj = read_table(out_dir, "trajectories", ["scenario", "run", "region", "sector", "variable", "year", "value"],
                       [("sector", "==", "total"), ("variable", "in", variables)])
+    morris = sweep.method == "morris"
+    unit = morris_unit_points(sweep) if morris else None
     for text, (region, variable, year) in zip(sweep.outcomes, parsed):
         picked = traj[(traj["region"] == region) & (traj["variable"] == variable) & (traj["year"] == year)]
         means = picked.groupby("scenario")["value"].mean().reindex(variant_names).to_numpy()
-        if len(means) == 0 or np.isnan(means).any():
-            first, total = np.full(d, np.nan), np.full(d, np.nan)
-        else:
+        complete = len(means) > 0 and not np.isnan(means).any()
+        if morris:
+            nan = np.full(d, np.nan)
+            mu_star, mu, sigma = morris_effects(means, unit, sweep.morris_step) if complete else (nan, nan, nan)
+            for param, m_star, m, s in zip(sweep.parameters, mu_star, mu, sigma):
+                rows.append({"outcome": text, "parameter": param.key, "method": "morris", "mu_star": m_star,
+                             "mu": m, "sigma": s, "trajectories": sweep.samples})
+            continue
+        if complete:
             first, total = sobol_indices(means, d)
+        else:
+            first, total = np.full(d, np.nan), np.full(d, np.nan)
         for param, s1, st in zip(sweep.parameters, first, total):
             rows.append({"outcome": text, "parameter": param.key, "first_order": s1, "total": st,
-                         "base_points": sweep.samples})
-    return pd.DataFrame(rows, columns=["outcome", "parameter", "first_order", "total", "base_points"])
+                         "base_points": sweep.samples, "method": "saltelli"})
+    return pd.DataFrame(rows, columns=MORRIS_COLUMNS if morris else SOBOL_COLUMNS)

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cnyx_sim.batch.design import load_sweep, parse_outcome, set_key_path, sobol_indices, variant_name
+from cnyx_sim.batch.design import (Sweep, SweepParameter, load_sweep, morris_effects, morris_unit_points,
+                                   parse_outcome, set_key_path, sobol_indices, variant_name)
 from cnyx_sim.batch.engine import plan_batch
 from cnyx_sim.scenario.errors import ScenarioError
 
@@ -201,3 +202,96 @@ sweep:
     assert table["total"].notna().all()
     samples = pd.read_csv(tmp_path / "b" / "samples.csv")
     assert len(samples) == 2 * (2 + 2)
+
+
+# ------------------------------------------------------------------------------------------ Morris screening
+def morris_sweep(r: int, d: int, levels: int = 4, seed: int = 0, ranges=None) -> Sweep:
+    ranges = ranges or [(0.0, 1.0)] * d
+    params = tuple(SweepParameter(f"a.x{i + 1}", low=lo, high=hi) for i, (lo, hi) in enumerate(ranges))
+    return Sweep("sweep.yaml", "morris", r, seed, params, (), {}, {}, levels)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=1, max_value=6), st.integers(min_value=1, max_value=5),
+       st.sampled_from([2, 4, 6, 8]), st.integers(min_value=0, max_value=2**16))
+def test_morris_trajectories_step_one_factor_by_delta_on_the_grid_inside_the_unit_cube(r, d, levels, seed):
+    sweep = morris_sweep(r, d, levels, seed)
+    unit = morris_unit_points(sweep)
+    delta = levels / (2 * (levels - 1))
+    assert unit.shape == (r * (d + 1), d)
+    assert np.all((unit >= 0.0) & (unit <= 1.0))
+    grid = unit * (levels - 1)
+    assert np.allclose(grid, np.round(grid))  # every coordinate is one of the p levels
+    steps = np.diff(unit.reshape(r, d + 1, d), axis=1)
+    moved = ~np.isclose(steps, 0.0)
+    assert np.all(moved.sum(axis=2) == 1)  # exactly one factor per step ...
+    assert np.all(moved.sum(axis=1) == 1)  # ... and each factor once per trajectory
+    assert np.allclose(np.abs(steps[moved]), delta)
+    assert np.array_equal(unit, morris_unit_points(morris_sweep(r, d, levels, seed)))
+
+
+def test_morris_design_scales_to_the_ranges_in_trajectory_order(tmp_path):
+    sweep = load_sweep(write(tmp_path, """
+sweep:
+  method: morris
+  samples: 3
+  levels: 6
+  seed: 2
+  parameters:
+    a.x1: {low: 1.0, high: 3.0}
+    a.x2: {low: -5.0, high: 5.0}
+"""))
+    assert sweep.levels == 6 and sweep.morris_step == pytest.approx(0.6)
+    points = sweep.points()
+    assert points.shape == (3 * 3, 2)
+    assert np.allclose(points, morris_unit_points(sweep) * [2.0, 10.0] + [1.0, -5.0])
+
+
+def test_elementary_effects_of_a_hand_built_design_match_hand_computation():
+    delta = 2 / 3  # p = 4
+    unit = np.array([[0, 0], [2 / 3, 0], [2 / 3, 2 / 3],            # x1 up, then x2 up
+                     [1 / 3, 1], [1 / 3, 1 / 3], [1, 1 / 3]])       # x2 down, then x1 up
+    linear = 2 * unit[:, 0] + 0 * unit[:, 1]
+    mu_star, mu, sigma = morris_effects(linear, unit, delta)
+    assert mu_star == pytest.approx([2.0, 0.0]) and mu == pytest.approx([2.0, 0.0])
+    assert sigma == pytest.approx([0.0, 0.0])
+    # f = x1^2 - x2: EE_1 = (4/9 - 0) / (2/3) = 2/3 and (1 - 1/9) / (2/3) = 4/3; EE_2 = -1 in both
+    # trajectories, also for the downward step (f(x) - f(x - Delta e_2)) / Delta.
+    mu_star, mu, sigma = morris_effects(unit[:, 0] ** 2 - unit[:, 1], unit, delta)
+    assert mu_star == pytest.approx([1.0, 1.0])
+    assert mu == pytest.approx([1.0, -1.0])
+    assert sigma == pytest.approx([np.sqrt(2) / 3, 0.0])
+    assert np.isnan(morris_effects(linear[:3], unit[:3], delta)[2]).all()  # one trajectory: no spread
+
+
+def test_morris_mu_star_of_a_linear_outcome_is_its_slope_in_unit_coordinates():
+    # f = 2 x1 + 0 x2 in parameter units: EE_1 = 2 (high - low) per unit-cube step, EE_2 = 0.
+    for (low, high), expected in [((0.0, 1.0), 2.0), ((1.0, 3.0), 4.0)]:
+        sweep = morris_sweep(5, 2, seed=11, ranges=[(low, high), (0.0, 10.0)])
+        x = sweep.points()
+        mu_star, mu, sigma = morris_effects(2 * x[:, 0] + 0 * x[:, 1], morris_unit_points(sweep), sweep.morris_step)
+        assert mu_star == pytest.approx([expected, 0.0])
+        assert mu == pytest.approx([expected, 0.0])
+        assert sigma == pytest.approx([0.0, 0.0], abs=1e-9)
+
+
+@pytest.mark.parametrize("levels", ["3", "1", "0", "-2", "four", "true", "4.0"])
+def test_invalid_morris_levels_fail_with_one_line_naming_sweep_levels(tmp_path, levels):
+    body = f"sweep:\n  method: morris\n  samples: 2\n  levels: {levels}\n  parameters: {{a.b: {{low: 0, high: 1}}}}\n"
+    with pytest.raises(ScenarioError) as info:
+        load_sweep(write(tmp_path, body))
+    message = str(info.value)
+    assert "\n" not in message and "sweep.levels" in message and "sweep.yaml:4" in message
+
+
+def test_levels_outside_morris_and_sensitivity_outside_saltelli_or_morris_are_rejected(tmp_path):
+    with pytest.raises(ScenarioError, match=r"sweep\.levels"):
+        load_sweep(write(tmp_path, "sweep:\n  method: lhs\n  samples: 2\n  levels: 4\n"
+                                   "  parameters: {a.b: {low: 0, high: 1}}\n"))
+    with pytest.raises(ScenarioError, match="need method: saltelli or morris"):
+        load_sweep(write(tmp_path, "sweep:\n  method: sobol\n  samples: 2\n  parameters: {a.b: {low: 0, high: 1}}\n"
+                                   "  sensitivity: {outcomes: [gdp_real@2023]}\n"))
+    sweep = load_sweep(write(tmp_path, "sweep:\n  method: morris\n  samples: 2\n"
+                                       "  parameters: {a.b: {low: 0, high: 1}}\n"
+                                       "  sensitivity: {outcomes: [gdp_real@2023]}\n"))
+    assert sweep.levels == 4 and sweep.outcomes == ("gdp_real@2023",)
