@@ -338,6 +338,9 @@ def sobol_indices(outcome_by_point: np.ndarray, d: int) -> tuple[np.ndarray, np.
     first_order, total : ``[d]`` each.
     """
     f = np.asarray(outcome_by_point, dtype=float).reshape(-1, d + 2)
+    # Centre the outcomes: (S1) is not shift-invariant at finite N (its bias grows with the outcome's mean,
+    # e.g. GDP levels of ~10^4), while the indices of the centred outcome are the same in expectation.
+    f = f - np.mean(f[:, :2])
     f_a, f_b, f_ab = f[:, 0], f[:, 1], f[:, 2:]
     variance = float(np.var(np.concatenate([f_a, f_b])))
     if variance == 0.0:

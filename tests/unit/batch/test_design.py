@@ -295,3 +295,37 @@ def test_levels_outside_morris_and_sensitivity_outside_saltelli_or_morris_are_re
                                        "  parameters: {a.b: {low: 0, high: 1}}\n"
                                        "  sensitivity: {outcomes: [gdp_real@2023]}\n"))
     assert sweep.levels == 4 and sweep.outcomes == ("gdp_real@2023",)
+
+
+def _saltelli_sweep(tmp_path, samples: int):
+    return load_sweep(write(tmp_path, f"""
+sweep:
+  method: saltelli
+  samples: {samples}
+  seed: 3
+  parameters:
+    production.tfp_long_run_growth: {{low: 0.0, high: 1.0}}
+    fiscal.growth_target: {{low: 0.0, high: 1.0}}
+  sensitivity: {{outcomes: [gdp_nominal@2035]}}
+"""))
+
+
+def test_sobol_indices_of_an_additive_function_match_the_analytic_variance_shares(tmp_path):
+    from cnyx_sim.batch.design import sample_points
+
+    points = sample_points(_saltelli_sweep(tmp_path, 512))
+    outcome = points[:, 0] + 2.0 * points[:, 1]           # Var: 1/12 and 4/12 -> S = 0.2, 0.8
+    first, total = sobol_indices(outcome, 2)
+    assert first == pytest.approx([0.2, 0.8], abs=0.05)
+    assert total == pytest.approx([0.2, 0.8], abs=0.05)
+
+
+def test_sobol_indices_do_not_depend_on_the_level_of_the_outcome(tmp_path):
+    from cnyx_sim.batch.design import sample_points
+
+    points = sample_points(_saltelli_sweep(tmp_path, 8))
+    outcome = points[:, 0] + 2.0 * points[:, 1] ** 2
+    first, total = sobol_indices(outcome, 2)
+    shifted_first, shifted_total = sobol_indices(outcome + 1e4, 2)   # e.g. GDP levels
+    assert shifted_first == pytest.approx(first, abs=1e-6)
+    assert shifted_total == pytest.approx(total, abs=1e-6)
