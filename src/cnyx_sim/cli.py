@@ -151,7 +151,7 @@ def format_summary(output) -> str:
     lines = [
         f"cnyx-sim run: {scenario.name} - {n_runs} run(s), seed {scenario.seed}, "
         f"{scenario.years.start}-{scenario.years.end}",
-        f"Region 川南渝西 (10 units){spread_note}:",
+        f"Region 川南渝西 ({len(output.prepared.calibration.base.geography.cities)} units){spread_note}:",
     ]
     header = f"  {'':30s}" + "".join(f"{y:>26d}" for y in years)
     lines.append(header)
