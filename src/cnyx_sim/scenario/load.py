@@ -146,25 +146,21 @@ class _Resolver:
             return np.array([float(merged[s]) for s in sectors])
         return np.full(len(sectors), float(value))
 
-    def by_city(self, value: dict[str, float], key_path: tuple) -> np.ndarray:
-        cities = self.geo.cities.codes
-        unknown = [k for k in value if k not in cities]
+    def _by_code(self, value: dict[str, float], codes: tuple[str, ...], kind: str, key_path: tuple) -> np.ndarray:
+        """A mapping that must name every code of one index (regions, provinces) exactly, as a vector."""
+        unknown = [k for k in value if k not in codes]
         if unknown:
-            raise self.error(key_path + (unknown[0],), f"unknown region code; expected one of {', '.join(cities)}")
-        missing = [c for c in cities if c not in value]
+            raise self.error(key_path + (unknown[0],), f"unknown {kind} code; expected one of {', '.join(codes)}")
+        missing = [c for c in codes if c not in value]
         if missing:
-            raise self.error(key_path, f"no value for region(s) {', '.join(missing)}")
-        return np.array([float(value[c]) for c in cities])
+            raise self.error(key_path, f"no value for {kind}(s) {', '.join(missing)}")
+        return np.array([float(value[c]) for c in codes])
+
+    def by_city(self, value: dict[str, float], key_path: tuple) -> np.ndarray:
+        return self._by_code(value, self.geo.cities.codes, "region", key_path)
 
     def by_province(self, value: dict[str, float], key_path: tuple) -> np.ndarray:
-        provinces = self.geo.provinces.codes
-        unknown = [k for k in value if k not in provinces]
-        if unknown:
-            raise self.error(key_path + (unknown[0],), f"unknown province code; expected one of {', '.join(provinces)}")
-        missing = [p for p in provinces if p not in value]
-        if missing:
-            raise self.error(key_path, f"no value for province(s) {', '.join(missing)}")
-        return np.array([float(value[p]) for p in provinces])
+        return self._by_code(value, self.geo.provinces.codes, "province", key_path)
 
 
 def _field_default(section_model: type, field_name: str):
