@@ -313,13 +313,16 @@ def make_variant(doc: ResolvedScenarioDoc, base_name: str, sweep: Sweep, sample:
         calibration = calibration_for(loaded)
         params = build_params(loaded, calibration)
     except ScenarioError as exc:
-        shown = ", ".join(f"{p.key}={v:.6g}" for p, v in zip(sweep.parameters, values))
         key = exc.dotted_key_path
-        # Point at the swept parameter the validation names (else the parameters block).
-        culprit = next((p.key for p in sweep.parameters if key == p.key or key.startswith(p.key + ".")
+        # Point at the swept parameter the validation names (else the parameters block), and show its value
+        # (or, when the problem lies elsewhere, every swept value): messages stay short.
+        culprit = next((p for p in sweep.parameters if key == p.key or key.startswith(p.key + ".")
                         or p.key.startswith(key + ".")), None)
-        where = ("sweep", "parameters") + ((culprit,) if culprit else ())
-        raise sweep.error(where, f"sample {sample} ({shown}) of scenario {base_name!r} is rejected at {key}: "
+        where = ("sweep", "parameters") + ((culprit.key,) if culprit else ())
+        pairs = [(p, v) for p, v in zip(sweep.parameters, values) if culprit is None or p is culprit]
+        shown = ", ".join(f"{p.key}={v:.6g}" for p, v in pairs)
+        at = "" if culprit is not None and culprit.key == key else f" at {key}"
+        raise sweep.error(where, f"sample {sample} of {base_name!r} ({shown}) is rejected{at}: "
                                  f"{exc.expected}") from None
     return loaded, calibration, params
 

@@ -167,13 +167,20 @@ def _interval(constraints: list[Any]) -> str | None:
 
 
 def _length(constraints: list[Any]) -> str | None:
-    parts = []
+    """``text (≤ 60 characters)`` or ``text (1-60 characters)`` for a bounded string."""
+    low = high = None
     for c in constraints:
         if isinstance(c, annotated_types.MinLen):
-            parts.append(f"length ≥ {c.min_length}")
+            low = c.min_length
         elif isinstance(c, annotated_types.MaxLen):
-            parts.append(f"length ≤ {c.max_length}")
-    return ", ".join(parts) or None
+            high = c.max_length
+    if low is None and high is None:
+        return None
+    if low and high is not None:
+        return f"text ({low}-{high} characters)"
+    if high is not None:
+        return f"text (≤ {high} characters)"
+    return f"text (≥ {low} characters)"
 
 
 def _key_text(annotation: Any) -> str:

@@ -2,7 +2,9 @@
 
 Scenario files are written by economists, not programmers, so every problem
 with one must be reported as a single line that says *where* (file, line,
-key path) and *what was expected* -- never as a traceback.
+key path) and *what was expected* -- never as a traceback -- and stay under
+200 characters (long keys and long explanations are shortened, never the
+file and line).
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from typing import Any
+
+from cnyx_sim.errors import MAX_MESSAGE_CHARS, InputError, shorten
 
 __all__ = ["KeyPath", "ScenarioError", "TOP_LEVEL", "format_key_path"]
 
@@ -22,6 +26,10 @@ TOP_LEVEL = "<top level>"
 # Characters that would make a dotted key path ambiguous or multi-line; keys
 # containing them are displayed as ``['a.b']`` instead.
 _AMBIGUOUS_KEY_CHARS = frozenset(".[]'\"") | frozenset(" \t\r\n\f\v")
+# Keys longer than this are shortened in key paths (a 1 kB key would flood the line).
+_MAX_KEY_CHARS = 40
+# What is left of a message for the explanation at least, however long the location.
+_MIN_EXPECTED_CHARS = 60
 
 
 def _is_index(entry: Any) -> bool:
@@ -32,12 +40,14 @@ def _is_index(entry: Any) -> bool:
 def _format_mapping_key(key: Any) -> str:
     """Format one mapping key for a dotted path (no leading dot)."""
     if isinstance(key, str):
+        if len(key) > _MAX_KEY_CHARS:
+            return f"[{key[: _MAX_KEY_CHARS - 3]!r}...]"
         if not key or any(char in _AMBIGUOUS_KEY_CHARS for char in key):
             return f"[{key!r}]"
         return key
     # Ints (year keys), floats, bools, dates, None: their str() is unambiguous
     # enough and matches how they were written in YAML in the common cases.
-    return str(key)
+    return shorten(str(key), _MAX_KEY_CHARS)
 
 
 def format_key_path(
@@ -76,8 +86,8 @@ def _one_line(text: str) -> str:
     return " ".join(text.splitlines())
 
 
-class ScenarioError(ValueError):
-    """A problem in a scenario file, reported as exactly one line.
+class ScenarioError(InputError):
+    """A problem in a scenario file, reported as exactly one line (CLI exit 2).
 
     ``str(err)`` is ``{file}:{line}: {key.path}: {expected}``; ``:{line}``
     is omitted when the line is unknown.
@@ -133,4 +143,6 @@ class ScenarioError(ValueError):
 
     def __str__(self) -> str:
         location = self.file if self.line is None else f"{self.file}:{self.line}"
-        return _one_line(f"{location}: {self.dotted_key_path}: {self.expected}")
+        head = _one_line(f"{location}: {self.dotted_key_path}: ")
+        room = max(MAX_MESSAGE_CHARS - len(head), _MIN_EXPECTED_CHARS)
+        return head + shorten(self.expected, room)

@@ -10,47 +10,65 @@ Value forms
   end year are ignored, so a short scenario can extend a long one.
 - *Per-sector values*: a number (all sectors) or a mapping ``{sector_code: value}`` that overrides the
   defaults sector by sector.
+- *Per-unit values*: a number (all units) or a mapping ``{unit_code: value}`` that overrides the default
+  unit by unit (``production.tfp_initial_growth`` and ``fiscal.province_take`` must name every code).
+- *Per-origin / per-node / per-tax values*: a mapping that overrides the defaults key by key.
+
+Every number is finite and lies in the range the parameter table shows (plausibility bounds; NaN and
+infinities are refused everywhere). Typed fields (``scenario.types``) resolve these forms against the
+calibration data during validation; ``scenario.load`` runs the three steps (parse, validate, build).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-#: Sector codes of the shipped calibration, used only for the defaults below (the data decide the list).
-INDUSTRY = ("food_beverage", "auto_moto", "electronics", "equipment", "materials_chemicals", "energy_resources")
+from cnyx_sim.scenario.schema_sharing import Budget, Sharing, Statistics
+from cnyx_sim.scenario.schema_transfer import Incentives, Infrastructure, Park, Transfer
+from cnyx_sim.scenario.types import (
+    INDUSTRY,
+    Fraction,
+    GrowthRate,
+    OpenFraction,
+    Section,
+    YearKey,
+    by_sector,
+    param,
+    per_key,
+    per_province,
+    per_sector,
+    per_unit,
+    year_path,
+)
 
-
-def param(default: Any, *, unit: str, source: str, description: str, symbol: str | None = None, **bounds: Any):
-    """A documented scenario parameter: ``Field`` with unit/source/symbol metadata."""
-    extra = {"unit": unit, "source": source}
-    if symbol:
-        extra["symbol"] = symbol
-    return Field(default, description=description, json_schema_extra=extra, **bounds)
-
-
-def _by_sector(agriculture: float, industry: float, construction: float, producer: float, consumer: float):
-    values = {"agriculture": agriculture, "construction": construction}
-    values.update({code: industry for code in INDUSTRY})
-    values.update({"producer_services": producer, "consumer_services": consumer})
-    return values
-
-
-Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
-GrowthRate = Annotated[float, Field(ge=-0.5, le=0.5)]
-PositiveFloat = Annotated[float, Field(gt=0.0)]
-YearKey = Annotated[int, Field(ge=1900, le=2200)]
-
-GrowthPath = Union[GrowthRate, dict[YearKey, GrowthRate]]
-SectorFractions = Union[Fraction, dict[str, Fraction]]
-SectorPositive = Union[PositiveFloat, dict[str, PositiveFloat]]
+__all__ = ["INDUSTRY", "PARAMETER_SECTIONS", "Fraction", "GrowthPath", "Scenario", "Section", "param"]
 
 
-class Section(BaseModel):
-    """Base for every scenario section: unknown keys are errors, values are immutable."""
+#: Plausibility bounds of this module's parameters (docs/model.md, parameter table).
+MacroGrowth = Annotated[float, Field(ge=-0.2, le=0.3)]  # 1/yr: China's real growth 1978-2021 lay in -0.02..0.15
+Inflation = Annotated[float, Field(ge=-0.1, le=0.3)]  # 1/yr
+NaturalGrowth = Annotated[float, Field(ge=-0.05, le=0.05)]  # 1/yr: births minus deaths per resident
+TfpGrowth = Annotated[float, Field(ge=-0.2, le=0.3)]  # 1/yr
+CapitalOutputRatio = Annotated[float, Field(gt=0.0, le=20.0)]  # yr
+LabourIntensity = Annotated[float, Field(gt=0.0, le=20.0)]  # relative to the average
+WagePremium = Annotated[float, Field(gt=0.0, le=10.0)]  # relative to the region's mean wage
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+#: Typed fields (``scenario.types``), resolved against the calibration during validation.
+GrowthPath = year_path(GrowthRate)
+MacroGrowthPath = year_path(MacroGrowth)
+OptionalMacroGrowthPath = year_path(MacroGrowth, optional=True)
+InflationPath = year_path(Inflation, optional=True)
+NaturalGrowthPath = year_path(NaturalGrowth)
+SectorFractions = per_sector(Fraction)
+SectorOpenFractions = per_sector(OpenFraction)
+SectorCapitalOutput = per_sector(CapitalOutputRatio)
+SectorLabourIntensity = per_sector(LabourIntensity)
+UnitTfpGrowth = per_unit(TfpGrowth, complete=True, optional=True, scalar=False)
+ProvinceFractions = per_province(Fraction)
+NodeWagePremium = per_key(Literal["chengdu", "chongqing_core", "east_coast"], WagePremium)
+TaxFractions = per_key(Literal["vat", "cit", "pit", "property"], Fraction)
 
 
 class Years(Section):
@@ -69,12 +87,12 @@ class Years(Section):
 
 
 class Macro(Section):
-    deflator_growth: GrowthPath | None = param(
+    deflator_growth: InflationPath = param(
         None, unit="1/yr", symbol=r"\pi_t",
         source="default None = mean CPI change 2015-2021 of Sichuan and Chongqing (calibration/base_year_2021.csv, "
                "cpi_inflation_mean_2015_2021, CSMAR CRE_Pi01); a forecast from data up to 2021 only",
         description="Growth of the regional GDP deflator (nominal = deflator x real).")
-    national_real_growth: GrowthPath = param(
+    national_real_growth: MacroGrowthPath = param(
         {2022: 0.055, 2026: 0.045, 2031: 0.04}, unit="1/yr",
         source="assumption (a slowing national trend; reference path for the 2035 growth-pole target)",
         description="National real GDP growth; the comparator of the growth-pole target and the default "
@@ -82,8 +100,8 @@ class Macro(Section):
 
 
 class Production(Section):
-    capital_share: SectorFractions = param(
-        _by_sector(0.30, 0.50, 0.30, 0.45, 0.40), unit="1", symbol=r"\alpha_s",
+    capital_share: SectorOpenFractions = param(
+        by_sector(0.30, 0.50, 0.30, 0.45, 0.40), unit="1", symbol=r"\alpha_s",
         source="industry 0.5: Bai, Hsieh & Qian (2006), value [K] unverified: assumption (mechanisms-research.md §3); "
                "services 0.40-0.45 and agriculture/construction 0.30: assumption",
         description="Capital share in Cobb-Douglas value added (P1).")
@@ -91,7 +109,7 @@ class Production(Section):
         0.01, unit="1/yr", symbol="g_{LR}", ge=-0.05, le=0.1,
         source="Brandt & Zhu / Zhu (2012): about 0.7-1%/yr after 2008 (mechanisms-research.md §3)",
         description="Trend TFP growth the cities converge to (P4).")
-    tfp_initial_growth: dict[str, GrowthRate] | None = param(
+    tfp_initial_growth: UnitTfpGrowth = param(
         None, unit="1/yr", symbol="g_{c,0}",
         source="default None = growth-accounting residual (P6) from published real growth 2015-2021",
         description="Initial trend TFP growth per unit; overrides the calibration (P6) when given.")
@@ -123,8 +141,8 @@ class Capital(Section):
         0.40, unit="1", symbol="s_s",
         source="Bai, Hsieh & Qian (2006): gross investment over 40% of GDP (mechanisms-research.md §3)",
         description="Gross private investment / value added at average return (K2).")
-    capital_output_ratio: SectorPositive = param(
-        _by_sector(1.5, 2.5, 1.0, 2.5, 3.0), unit="yr", source="assumption",
+    capital_output_ratio: SectorCapitalOutput = param(
+        by_sector(1.5, 2.5, 1.0, 2.5, 3.0), unit="yr", source="assumption",
         description="Base-year capital stock / value added, used to build the initial capital stock.")
     return_sensitivity: float = param(
         1.0, unit="1", symbol=r"\chi", ge=0.0, le=50.0, source="assumption",
@@ -136,8 +154,8 @@ class Labour(Section):
         0.55, unit="1", symbol="e", gt=0.0, le=1.0,
         source="assumption (close to China's employed/resident ratio around 2021 [K])",
         description="Employment / resident population (L1).")
-    relative_labour_intensity: SectorPositive = param(
-        _by_sector(3.0, 1.0, 1.2, 0.8, 1.2), unit="1", symbol=r"\lambda_s",
+    relative_labour_intensity: SectorLabourIntensity = param(
+        by_sector(3.0, 1.0, 1.2, 0.8, 1.2), unit="1", symbol=r"\lambda_s",
         source="assumption (agriculture employs ~3x more workers per unit of VA than the average [K])",
         description="Workers per unit VA relative to the average, for the base-year allocation only.")
     reallocation_speed: float = param(
@@ -146,7 +164,7 @@ class Labour(Section):
 
 
 class Population(Section):
-    natural_growth_rate: GrowthPath = param(
+    natural_growth_rate: NaturalGrowthPath = param(
         {2022: 0.0, 2026: -0.002, 2031: -0.004}, unit="1/yr", symbol="n_t",
         source="assumption (births minus deaths turning negative, as in the national trend [K])",
         description="Natural population growth rate (N1).")
@@ -162,18 +180,18 @@ class Population(Section):
         0.2, unit="utils", symbol="b", ge=0.0, le=10.0,
         source="Su, Tesfazion & Zhao (2017) border effect; value assumption (mechanisms-research.md §6.4)",
         description="Utility cost of crossing the Sichuan-Chongqing (or any provincial) border (N2)-(N3).")
-    external_wage_premium: dict[Literal["chengdu", "chongqing_core", "east_coast"], PositiveFloat] = param(
+    external_wage_premium: NodeWagePremium = param(
         {"chengdu": 1.3, "chongqing_core": 1.3, "east_coast": 1.6}, unit="1",
         source="assumption (core and coastal wages above the region's)",
         description="Base-year real wage at each external node relative to the region's mean wage.")
-    external_real_wage_growth: GrowthPath | None = param(
+    external_real_wage_growth: OptionalMacroGrowthPath = param(
         None, unit="1/yr", source="default None = macro.national_real_growth (assumption)",
         description="Real wage growth at the external nodes (N3).")
 
 
 class Fiscal(Section):
     vat_rate_effective: SectorFractions = param(
-        _by_sector(0.0, 0.11, 0.09, 0.06, 0.06), unit="1", symbol="v_s",
+        by_sector(0.0, 0.11, 0.09, 0.06, 0.06), unit="1", symbol="v_s",
         source="mechanisms-research.md §3 effective intensities: manufacturing 0.10-0.12, services 0.05-0.07 "
                "(assumption); agriculture 0: farm produce sold by producers is VAT-exempt ([K] unverified: assumption)",
         description="VAT collected / value added (F1).")
@@ -190,7 +208,7 @@ class Fiscal(Section):
         2030, unit="year", ge=1900, le=2200, source="公告2020年第23号: 2021-01-01 to 2030-12-31 [S]",
         description="Last year the western CIT rate applies (lever: extend or end early).")
     western_cit_qualifying_share: SectorFractions = param(
-        _by_sector(0.0, 0.5, 0.0, 0.3, 0.1), unit="1", symbol="q_s", source="assumption",
+        by_sector(0.0, 0.5, 0.0, 0.3, 0.1), unit="1", symbol="q_s", source="assumption",
         description="Share of a sector's profit earned by firms that qualify for the western rate (F2).")
     pit_rate_effective: Fraction = param(
         0.015, unit="1", symbol="t_{pit}", source="mechanisms-research.md §3: PIT/wage bill 0.01-0.02 (assumption)",
@@ -198,11 +216,11 @@ class Fiscal(Section):
     property_rate_effective: Fraction = param(
         0.01, unit="1", symbol="t_{prop}", source="assumption",
         description="Property-type taxes (房产税, 城镇土地使用税, ...) / value added (F4).")
-    local_share: dict[Literal["vat", "cit", "pit", "property"], Fraction] = param(
+    local_share: TaxFractions = param(
         {"vat": 0.5, "cit": 0.4, "pit": 0.4, "property": 1.0}, unit="1", symbol=r"\lambda_x",
         source="国发〔2016〕26号 (VAT 50:50); 国发〔2001〕37号/〔2003〕26号 (CIT, PIT 60:40); property taxes 100% local ([K] unverified: assumption)",
         description="Local (地方) share of each tax by law (F5).")
-    province_take: dict[str, Fraction] = param(
+    province_take: ProvinceFractions = param(
         {"SC": 0.3, "CQ": 0.3}, unit="1", symbol=r"\rho_p",
         source="assumption (sub-provincial sharing ratios not found; mechanisms-research.md §1.1)",
         description="Share of the local part kept by the province / municipality (F6).")
@@ -244,9 +262,9 @@ class Targets(Section):
     ledger: Literal["official", "credited"] = param(
         "official", unit="-", source="plan targets are on official statistics; credited = after 统计分算",
         description="GDP ledger the targets are scored on.")
-    gdp_2025_nominal: PositiveFloat = param(
+    gdp_2025_nominal: float = param(
         20000.0, unit="亿元 (current prices)", source="plan §(四): 地区生产总值达到2万亿元左右",
-        description="2025 regional GDP target.")
+        description="2025 regional GDP target.", gt=0.0, le=1e6)
     gdp_2025_tolerance: Fraction = param(
         0.05, unit="1", source="assumption: '左右' read as at most 5% below",
         description="Shortfall still counted as 'about' the target.")
@@ -256,42 +274,42 @@ class Targets(Section):
                     "six industry sectors).")
 
 
-class Scenario(Section):
-    """A scenario file. ``extends`` is resolved before validation (see ``scenario.yaml_io``)."""
-
-    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", min_length=1, max_length=80,
-                      description="Scenario name; also the default results folder name.")
-    description: str = Field("", description="What the scenario represents.")
-    seed: int = Field(20230302, ge=0, le=2**63 - 1, description="Scenario seed; run r uses SeedSequence(seed, (r,)).")
-    runs: int = Field(1, ge=1, le=1_000_000, description="Number of stochastic runs.")
-    years: Years = Field(default_factory=Years)
-    data: "DataSection" = Field(default_factory=lambda: DataSection())
-    macro: Macro = Field(default_factory=Macro)
-    production: Production = Field(default_factory=Production)
-    capital: Capital = Field(default_factory=Capital)
-    labour: Labour = Field(default_factory=Labour)
-    population: Population = Field(default_factory=Population)
-    fiscal: Fiscal = Field(default_factory=Fiscal)
-    targets: Targets = Field(default_factory=Targets)
-    transfer: "Transfer" = Field(default_factory=lambda: Transfer())
-    parks: "list[Park]" = Field(default_factory=list, description="Co-built parks and enclaves (plan §十, §十四).")
-    incentives: "Incentives" = Field(default_factory=lambda: Incentives())
-    infrastructure: "Infrastructure" = Field(default_factory=lambda: Infrastructure())
-    sharing: "Sharing" = Field(default_factory=lambda: Sharing())
-    statistics: "Statistics" = Field(default_factory=lambda: Statistics())
-    budget: "Budget" = Field(default_factory=lambda: Budget())
-
-
 class DataSection(Section):
     calibration_dir: str | None = param(
         None, unit="path", source="default: the project's calibration/ folder",
-        description="Folder with regions.csv, sectors.csv and base_year_2021.csv (relative to the scenario file).")
+        description="Folder with regions.csv, sectors.csv and base_year_2021.csv (relative to the scenario file).",
+        min_length=1, max_length=1000)
 
 
-from cnyx_sim.scenario.schema_transfer import Incentives, Infrastructure, Park, Transfer  # noqa: E402
-from cnyx_sim.scenario.schema_sharing import Budget, Sharing, Statistics  # noqa: E402
+class Scenario(Section):
+    """A scenario file. ``extends`` is resolved before validation (see ``scenario.yaml_io``).
 
-Scenario.model_rebuild()
+    Sections default to an empty mapping (not an instance), so that a section the file leaves out is
+    validated like a written one: its typed fields are resolved against the data.
+    """
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", min_length=1, max_length=80,
+                      description="Scenario name; also the default results folder name.")
+    description: str = Field("", description="What the scenario represents.", max_length=5000)
+    seed: int = Field(20230302, ge=0, le=2**63 - 1, description="Scenario seed; run r uses SeedSequence(seed, (r,)).")
+    runs: int = Field(1, ge=1, le=1_000_000, description="Number of stochastic runs.")
+    years: Years = Field(default_factory=Years)
+    data: DataSection = Field(default_factory=dict)
+    macro: Macro = Field(default_factory=dict)
+    production: Production = Field(default_factory=dict)
+    capital: Capital = Field(default_factory=dict)
+    labour: Labour = Field(default_factory=dict)
+    population: Population = Field(default_factory=dict)
+    fiscal: Fiscal = Field(default_factory=dict)
+    targets: Targets = Field(default_factory=dict)
+    transfer: Transfer = Field(default_factory=dict)
+    parks: list[Park] = Field(default_factory=list, description="Co-built parks and enclaves (plan §十, §十四).",
+                              max_length=1000)
+    incentives: Incentives = Field(default_factory=dict)
+    infrastructure: Infrastructure = Field(default_factory=dict)
+    sharing: Sharing = Field(default_factory=dict)
+    statistics: Statistics = Field(default_factory=dict)
+    budget: Budget = Field(default_factory=dict)
 
 #: Sections whose fields are model parameters (documented in docs/model.md's table).
 PARAMETER_SECTIONS: dict[str, type[Section]] = {

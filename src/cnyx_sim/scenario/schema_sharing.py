@@ -9,12 +9,17 @@ agreements. Each applies to a park (its id in the ``parks`` section) or to a rul
 
 An agreement may start from a template (``template: jingjinji_92`` or ``gaozhu``, or a name defined under
 ``sharing.templates``); keys written in the agreement override the template's. Checks that need the
-calibration or the parks (unknown codes, more than 100 % of the same revenue given away) are in
+calibration or the parks (unknown codes, a partner that is the park's host, more than 100 % of the same
+revenue given away, checked after each agreement's default start year is resolved) are in
 :func:`check_agreements`; the resolution to the mechanism's arrays is :func:`build_agreement_set`.
+
+A user template may start from another user template or a built-in one (``template:`` inside the
+template); a parent that does not exist, or templates that name each other in a cycle, are errors.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal, NamedTuple
 
@@ -29,12 +34,16 @@ from cnyx_sim.mechanisms.tax_sharing import (
     WINDOW_BASES,
     AgreementSet,
 )
-from cnyx_sim.scenario.schema import Fraction, Section, param
+from cnyx_sim.scenario.types import Fraction, Section, located_error, param
 
 #: Rule selectors; any other ``applies_to`` value names a park.
 RULES: tuple[str, ...] = KINDS[1:]
 TaxName = Literal["vat", "cit", "pit", "property"]
 Year = Annotated[int, Field(ge=1900, le=2200)]
+#: Plausibility bounds (docs/model.md parameter table).
+WindowYears = Annotated[int, Field(ge=1, le=200)]
+CapAmount = Annotated[float, Field(ge=0.0, le=10_000.0)]  # 亿元 per project
+Code = Annotated[str, Field(min_length=1, max_length=60)]
 
 #: Built-in templates (mechanisms-research.md §1.2). Keys as in an agreement.
 TEMPLATES: dict[str, dict[str, Any]] = {
@@ -63,8 +72,11 @@ TEMPLATES: dict[str, dict[str, Any]] = {
 }
 
 
-def _check_fraction(value: float, what: str) -> float:
-    if not 0.0 <= value <= 1.0:
+def _check_fraction(value: Any, what: str) -> Any:
+    """The custom message for a share outside [0, 1] (runs before the schema's own bound, which stays as
+    the documented range); values that are not numbers are left for the schema to refuse."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) \
+            and not 0.0 <= value <= 1.0:
         raise ValueError(f"{what} must lie between 0 and 1 (got {value})")
     return value
 
@@ -78,33 +90,34 @@ class Window(Section):
     start: int = param(
         0, unit="yr", ge=-50, le=200, source="财预〔2015〕92号: from 达产 (0)",
         description="Years from the basis to the first year of the window.")
-    length: int | None = param(
+    length: WindowYears | None = param(
         None, unit="yr", source="财预〔2015〕92号: 3; 高竹: open-ended (None)",
         description="Years the window lasts; None = open-ended.")
     extension: int = param(
         0, unit="yr", ge=0, le=200, source="财预〔2015〕92号: 2 more years if the cap is not reached",
         description="Years added after the window while the cap is not reached (needs a cap).")
 
-    @model_validator(mode="after")
-    def _ends_after_start(self) -> "Window":
-        if self.length is not None and self.length < 1:
-            raise ValueError(f"window ends before it starts: length must be at least 1 year (got {self.length})")
-        return self
+    @field_validator("length", mode="before")
+    @classmethod
+    def _ends_after_start(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool) and value < 1:
+            raise ValueError(f"window ends before it starts: length must be at least 1 year (got {value})")
+        return value
 
 
 class StatSplit(Section):
     """Shares of the covered projects' statistics credited to the partner (统计指标合理分算)."""
 
-    gdp: float = param(0.0, unit="1", symbol=r"\phi^{GDP}", source="agreement; 高竹: 按比例分算 (ratio not published)",
+    gdp: Fraction = param(0.0, unit="1", symbol=r"\phi^{GDP}", source="agreement; 高竹: 按比例分算 (ratio not published)",
                        description="Share of the project's value added credited to the partner.")
-    industry_va: float = param(0.0, unit="1", symbol=r"\phi^{IVA}", source="agreement (assumption)",
+    industry_va: Fraction = param(0.0, unit="1", symbol=r"\phi^{IVA}", source="agreement (assumption)",
                                description="Share of the project's industrial value added credited to the partner.")
-    fai: float = param(0.0, unit="1", symbol=r"\phi^{FAI}", source="agreement; 高竹: FAI 按比例分算",
+    fai: Fraction = param(0.0, unit="1", symbol=r"\phi^{FAI}", source="agreement; 高竹: FAI 按比例分算",
                        description="Share of the project's fixed-asset investment credited to the partner.")
 
-    @field_validator("gdp", "industry_va", "fai")
+    @field_validator("gdp", "industry_va", "fai", mode="before")
     @classmethod
-    def _fraction(cls, value: float, info) -> float:
+    def _fraction(cls, value: Any, info) -> Any:
         return _check_fraction(value, f"stat_split.{info.field_name}")
 
 
@@ -116,17 +129,17 @@ class Agreement(Section):
     template: str | None = param(
         None, unit="-", source="mechanisms-research.md §1.2 (jingjinji_92, gaozhu) or sharing.templates",
         description="Template whose keys fill in the keys this agreement does not write.")
-    applies_to: str = param(
+    applies_to: Code = param(
         ..., unit="-", source="scenario",
         description="A park id of the parks section, or a rule: government_led_relocation, all_cross_unit, referral.")
-    partner: str | list[str] | None = param(
+    partner: Code | list[Code] | None = param(
         None, unit="region or external partner code", source="plan §(十), §(十四) (parks and partners)",
         description="Who receives the shares of a park agreement (default: the park's partners, split equally); "
                     "rules take the partner from each project and must not set it.")
     taxes: list[TaxName] = param(
         ["vat", "cit"], unit="-", source="财预〔2015〕92号 shares the 三税 (VAT, CIT)",
         description="Taxes whose city-level part is shared.", min_length=1)
-    split: float = param(
+    split: Fraction = param(
         0.5, unit="1", symbol=r"\sigma", source="财预〔2015〕92号 and 高竹: 50:50",
         description="Share of the shareable city-level revenue given to the partner(s) (S5).")
     stock_rule: Literal["increment_only", "all"] = param(
@@ -138,11 +151,11 @@ class Agreement(Section):
     end_year: Year | None = param(
         None, unit="year", source="scenario (default: open-ended)", description="Last year the agreement is in force.")
     window: Window = param(Window(), unit="-", source="see fields", description="When the agreement pays.")
-    cap: float | Literal["pre_move_3yr"] | None = param(
+    cap: CapAmount | Literal["pre_move_3yr"] | None = param(
         None, unit="亿元 per project", source="财预〔2015〕92号: the 3 pre-move years' 三税 (pre_move_3yr)",
         description="Cap on the cumulative amount paid per project under this agreement; None = no cap.")
     min_pre_move_tax: float = param(
-        0.0, unit="亿元/yr", ge=0.0, source="财预〔2015〕92号: 三税 >= 2000万元/yr over the 3 pre-move years",
+        0.0, unit="亿元/yr", ge=0.0, le=1000.0, source="财预〔2015〕92号: 三税 >= 2000万元/yr over the 3 pre-move years",
         description="Eligibility floor of government_led_relocation (mean yearly pre-move 三税).")
     enforcement_probability: Fraction = param(
         1.0, unit="1", symbol=r"\pi", source="assumption; 刘祥 2024: agreed splits are hard to honour "
@@ -163,9 +176,9 @@ class Agreement(Section):
             return _merge(TEMPLATES[name], data)
         return data
 
-    @field_validator("split")
+    @field_validator("split", mode="before")
     @classmethod
-    def _split_fraction(cls, value: float) -> float:
+    def _split_fraction(cls, value: Any) -> Any:
         return _check_fraction(value, "split (the share of the local revenue given away)")
 
     @field_validator("taxes")
@@ -175,10 +188,10 @@ class Agreement(Section):
             raise ValueError("taxes must not repeat")
         return value
 
-    @field_validator("cap")
+    @field_validator("cap", mode="before")
     @classmethod
     def _cap_positive(cls, value: Any) -> Any:
-        if isinstance(value, float) and value < 0.0:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0.0:
             raise ValueError(f"cap must be >= 0 亿元 (got {value})")
         return value
 
@@ -214,15 +227,42 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _resolve_template(name: str, user: dict[str, dict[str, Any]], chain: tuple[str, ...] = ()) -> dict[str, Any]:
+    """User template ``name`` merged onto its parents (user templates, then built-ins), keys checked.
+
+    A template whose ``template`` names itself starts from the built-in of that name (it shadows it).
+    """
+    body = user[name]
+    where = ("templates", name)
+    unknown = [key for key in body if key not in Agreement.model_fields]
+    if unknown:
+        raise located_error("unknown key (not allowed in an agreement template)", where + (unknown[0],))
+    parent = body.get("template")
+    own = {k: v for k, v in body.items() if k != "template"}
+    if parent is None:
+        return own
+    if parent in user and parent != name:
+        if parent in chain or parent == name:
+            cycle = " -> ".join((*chain, name, parent))
+            raise located_error(f"templates name each other in a cycle: {cycle}", where + ("template",))
+        return _merge(_resolve_template(parent, user, chain + (name,)), own)
+    if isinstance(parent, str) and parent in TEMPLATES:
+        return _merge(TEMPLATES[parent], own)
+    shown = repr(parent) if len(repr(parent)) <= 40 else "this name"
+    raise located_error(f"unknown parent template {shown}; expected one of {', '.join(TEMPLATES)} or another "
+                        "name under sharing.templates", where + ("template",))
+
+
 class Sharing(Section):
     enabled: bool = param(
         True, unit="-", source="scenario", description="Apply the agreements (false = no sharing, no splitting).")
-    templates: dict[str, dict[str, Any]] = param(
+    templates: dict[Code, dict[str, Any]] = param(
         {}, unit="-", source="scenario",
-        description="Named partial agreements that agreements can start from (template: name).")
+        description="Named partial agreements that agreements can start from (template: name); a template may "
+                    "itself start from another (template: name).", max_length=1000)
     agreements: list[Agreement] = param(
         [], unit="-", source="plan §(十): 项目异地流转财税分成、统计指标合理分算",
-        description="Tax-sharing and statistics-splitting agreements.")
+        description="Tax-sharing and statistics-splitting agreements.", max_length=10_000)
 
     @model_validator(mode="before")
     @classmethod
@@ -230,17 +270,17 @@ class Sharing(Section):
         if not isinstance(data, dict):
             return data
         user = data.get("templates") or {}
+        if not isinstance(user, dict):
+            return data
+        user = {name: body for name, body in user.items() if isinstance(body, dict)}
+        resolved = {name: _resolve_template(name, user) for name in user}  # checks every template, used or not
         agreements = data.get("agreements")
-        if not isinstance(user, dict) or not isinstance(agreements, list):
+        if not isinstance(agreements, list):
             return data
         merged = []
         for item in agreements:
-            if isinstance(item, dict) and item.get("template") in user and isinstance(user[item["template"]], dict):
-                base = dict(user[item["template"]])
-                parent = base.pop("template", None)  # a user template may itself start from a built-in
-                if parent is not None and parent in TEMPLATES:
-                    base = _merge(TEMPLATES[parent], base)
-                item = _merge(base, {k: v for k, v in item.items() if k != "template"})
+            if isinstance(item, dict) and item.get("template") in resolved:
+                item = _merge(resolved[item["template"]], {k: v for k, v in item.items() if k != "template"})
             merged.append(item)
         return {**data, "agreements": merged}
 
@@ -304,57 +344,86 @@ class Budget(Section):
 
 
 # ------------------------------------------------------------------------------------- data-level checks
-def _in_force(agreement: Agreement) -> tuple[float, float]:
-    low = -np.inf if agreement.start_year is None else agreement.start_year
-    high = np.inf if agreement.end_year is None else agreement.end_year
-    return low, high
+class ParkRef(NamedTuple):
+    """What the resolution needs to know about a park (from the parks section of the transfer issue)."""
+
+    id: str
+    host: str
+    partners: tuple[str, ...]
+    start_year: int
 
 
-def _window(agreement: Agreement) -> tuple[float, float]:
-    """First and last window year relative to the basis (agreement start counted as 0 when unknown)."""
+def resolved_start(agreement: Agreement, parks: dict[str, ParkRef], first_year: int) -> int:
+    """The first year ``agreement`` is in force: its own, else its park's start, else the first simulated year."""
+    if agreement.start_year is not None:
+        return agreement.start_year
+    park = parks.get(agreement.applies_to)
+    return park.start_year if park is not None else first_year
+
+
+def _in_force(agreement: Agreement, start: int) -> tuple[float, float]:
+    return start, (np.inf if agreement.end_year is None else agreement.end_year)
+
+
+def _window(agreement: Agreement, start: int) -> tuple[float, float]:
+    """First and last window year relative to the basis (the resolved agreement start, or 0 = the project's
+    达产 year for windows counted from full production)."""
     w = agreement.window
-    base = 0 if w.basis == "full_production" or agreement.start_year is None else agreement.start_year
+    base = 0 if w.basis == "full_production" else start
     length = np.inf if w.length is None else w.length + w.extension
     return base + w.start, base + w.start + length - 1
-
-
-def _overlap(a: Agreement, b: Agreement) -> bool:
-    (a_low, a_high), (b_low, b_high) = _in_force(a), _in_force(b)
-    if a_high < b_low or b_high < a_low:
-        return False
-    if a.window.basis != b.window.basis:
-        return True  # windows on different bases may coincide for some project
-    (aw_low, aw_high), (bw_low, bw_high) = _window(a), _window(b)
-    return not (aw_high < bw_low or bw_high < aw_low)
 
 
 def check_agreements(
     agreements: Sequence[Agreement],
     unit_codes: Sequence[str],
-    park_ids: Sequence[str],
+    parks: Sequence[ParkRef],
     external_partners: Sequence[str],
+    first_year: int,
     prefix: tuple = ("sharing", "agreements"),
 ) -> list[tuple[tuple, str]]:
     """Data-level problems of ``agreements`` as ``(key_path, expected)`` pairs, for ``scenario_error_at``.
 
-    Unknown parks/rules and partners; and groups of agreements on the same selector whose windows overlap
-    and whose splits of the same tax (or statistic) add up to more than 1.
+    Unknown parks/rules and partners; a park agreement naming the park's host as its partner; and groups of
+    agreements on the same selector whose windows overlap and whose splits of the same tax (or statistic)
+    add up to more than 1. Overlaps are judged after each agreement's start year is resolved
+    (:func:`resolved_start`), so an agreement that relies on its default start is checked like any other.
     """
     problems: list[tuple[tuple, str]] = []
+    park_by_id = {p.id: p for p in parks}
+    park_ids = list(park_by_id)
     known_partners = tuple(unit_codes) + tuple(external_partners)
     for i, agreement in enumerate(agreements):
-        if agreement.applies_to not in RULES and agreement.applies_to not in park_ids:
+        if agreement.applies_to not in RULES and agreement.applies_to not in park_by_id:
             problems.append((prefix + (i, "applies_to"),
                              f"unknown park or rule {agreement.applies_to!r}; expected a park id "
-                             f"({', '.join(park_ids) or 'none defined'}) or one of {', '.join(RULES)}"))
-        if agreement.applies_to in RULES and agreement.applies_to in park_ids:
+                             f"({', '.join(park_ids[:5]) or 'none defined'}) or one of {', '.join(RULES)}"))
+        if agreement.applies_to in RULES and agreement.applies_to in park_by_id:
             problems.append((prefix + (i, "applies_to"), f"{agreement.applies_to!r} is both a park id and a rule; "
                                                          "rename the park"))
+        park = park_by_id.get(agreement.applies_to)
         for j, partner in enumerate(agreement.partners or ()):
+            key = prefix + (i, "partner") + ((j,) if isinstance(agreement.partner, list) else ())
             if partner not in known_partners:
-                key = prefix + (i, "partner") + ((j,) if isinstance(agreement.partner, list) else ())
                 problems.append((key, f"unknown region unit or partner {partner!r}; expected one of "
-                                      f"{', '.join(known_partners)}"))
+                                      f"{', '.join(known_partners[:6])}, ..."))
+            elif park is not None and partner == park.host:
+                problems.append((key, f"{partner!r} hosts the park {park.id!r}, so it cannot be its partner"))
+
+    starts = [resolved_start(a, park_by_id, first_year) for a in agreements]
+    for i, (agreement, start) in enumerate(zip(agreements, starts)):
+        if agreement.start_year is None and agreement.end_year is not None and agreement.end_year < start:
+            problems.append((prefix + (i, "end_year"), f"agreement ends ({agreement.end_year}) before its default "
+                                                       f"start year {start}; set start_year or a later end_year"))
+
+    def overlap(a: int, b: int) -> bool:
+        (a_low, a_high), (b_low, b_high) = _in_force(agreements[a], starts[a]), _in_force(agreements[b], starts[b])
+        if a_high < b_low or b_high < a_low:
+            return False
+        if agreements[a].window.basis != agreements[b].window.basis:
+            return True  # windows on different bases may coincide for some project
+        (aw_low, aw_high), (bw_low, bw_high) = _window(agreements[a], starts[a]), _window(agreements[b], starts[b])
+        return not (aw_high < bw_low or bw_high < aw_low)
 
     items = [(f"city-level {tax}", lambda ag, tax=tax: ag.split if tax in ag.taxes else 0.0, "split") for tax in TAXES]
     items += [(f"{q} statistics", lambda ag, q=q: getattr(ag.stat_split, q), "stat_split") for q in STAT_QUANTITIES]
@@ -365,34 +434,27 @@ def check_agreements(
                 continue
             # The most any year can give away is reached at the start of some agreement's window: sum the
             # agreements on the same selector that are active there.
+            first_window_year = _window(agreement, starts[i])[0]
             together = [j for j, other in enumerate(agreements)
                         if other.applies_to == agreement.applies_to and share_of(other) > 0.0
-                        and (j == i or (_overlap(agreement, other) and (
+                        and (j == i or (overlap(i, j) and (
                             other.window.basis != agreement.window.basis
-                            or _window(other)[0] <= _window(agreement)[0] <= _window(other)[1])))]
+                            or _window(other, starts[j])[0] <= first_window_year <= _window(other, starts[j])[1])))]
             total = sum(share_of(agreements[j]) for j in together)
             if total > 1.0 + 1e-12 and len(together) > 1:
                 last = max(together)
                 if last in reported:
                     continue
                 reported.add(last)
-                names = ", ".join(repr(agreements[j].id) for j in together)
+                names = ", ".join(repr(agreements[j].id) for j in together[:3])
+                more = f" and {len(together) - 3} more" if len(together) > 3 else ""
                 problems.append((prefix + (last, key),
-                                 f"agreements {names} on {agreement.applies_to!r} together give away "
+                                 f"agreements {names}{more} on {agreement.applies_to!r} together give away "
                                  f"{total:.0%} of the same {what} in overlapping years; at most 100% allowed"))
     return problems
 
 
 # ------------------------------------------------------------------------------------------ resolution
-class ParkRef(NamedTuple):
-    """What the resolution needs to know about a park (from the parks section of the transfer issue)."""
-
-    id: str
-    host: str
-    partners: tuple[str, ...]
-    start_year: int
-
-
 def build_agreement_set(
     sharing: Sharing,
     statistics: Statistics,
@@ -416,12 +478,8 @@ def build_agreement_set(
     for group, ag in enumerate(sharing.agreements):
         kind = KINDS.index(ag.applies_to) if ag.applies_to in RULES else KIND_PARK
         park = parks[park_index[ag.applies_to]] if kind == KIND_PARK else None
-        if park is not None:
-            partners = ag.partners or tuple(p for p in park.partners if p != park.host)
-            start = ag.start_year if ag.start_year is not None else park.start_year
-        else:
-            partners = (None,)
-            start = ag.start_year if ag.start_year is not None else first_year
+        partners = (ag.partners or tuple(p for p in park.partners if p != park.host)) if park else (None,)
+        start = resolved_start(ag, {park.id: park} if park else {}, first_year)
         n_partners = max(len(partners), 1)
         for partner in partners:
             rows.append(dict(

@@ -11,15 +11,55 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from cnyx_sim.scenario.schema import INDUSTRY, Fraction, GrowthPath, PositiveFloat, Section, SectorPositive, param
+from cnyx_sim.scenario.types import (
+    INDUSTRY,
+    Fraction,
+    OpenFraction,
+    Section,
+    param,
+    per_key,
+    per_sector,
+    per_unit,
+    year_path,
+)
 
 ExternalOrigin = Literal["chengdu", "chongqing_core", "east_coast", "abroad"]
 ExternalNode = Literal["chengdu", "chongqing_core", "east_coast"]
-NonNegative = Annotated[float, Field(ge=0.0)]
-OpenFraction = Annotated[float, Field(gt=0.0, lt=1.0)]
 Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+#: A code written in a list (sector, unit or partner): checked against the data by ``scenario.checks``.
+CodeRef = Annotated[str, Field(min_length=1, max_length=60)]
+#: Plausibility bounds (docs/model.md parameter table; docs/validation.md explains them).
+ArrivalRate = Annotated[float, Field(ge=0.0, le=10_000.0)]  # projects/yr from one origin (baseline 20-80)
+SectorWeight = Annotated[float, Field(ge=0.0, le=1e6)]  # relative weights, normalised
+ProjectSize = Annotated[float, Field(gt=0.0, le=1000.0)]  # 亿元: the largest single projects are a few 100亿
+LandCostGrowth = Annotated[float, Field(ge=-0.2, le=0.3)]  # 1/yr, origin land cost relative to the region
+Hours = Annotated[float, Field(gt=0.0, le=100.0)]  # travel time between two nodes
+ExternalMass = Annotated[float, Field(ge=0.0, le=2e6)]  # 亿元: at most about China's GDP (1.14e6 亿元 in 2021)
+Discount = Annotated[float, Field(ge=0.0, lt=1.0)]  # a land discount of 100% would make land free
+#: Dates of the scenario lie in the years a scenario may simulate.
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
+
+
+#: Typed fields (``scenario.types``): resolved against the calibration while the scenario is validated.
+OriginArrivalRates = per_key(ExternalOrigin, ArrivalRate)
+OriginShares = per_key(ExternalOrigin, Fraction)
+OriginOpenShares = per_key(ExternalOrigin, OpenFraction)
+NodeMasses = per_key(ExternalNode, ExternalMass)
+SectorWeights = per_sector(SectorWeight, optional=True, missing=0.0)
+SectorProjectSizes = per_sector(ProjectSize)
+LandCostPath = year_path(LandCostGrowth)
+UnitDiscounts = per_unit(Discount)
+UnitFractions = per_unit(Fraction)
+
+
+def _date_in_range(value: dt.date) -> dt.date:
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise ValueError(f"date {value} is outside {FIRST_DATE.year}-{LAST_DATE.year}")
+    return value
+
+
 #: External partners a park may name (they lie outside the region's totals) and the origin they stand for.
 EXTERNAL_PARTNERS: dict[str, str] = {"kunshan": "east_coast", "guangzhou": "east_coast"}
 PARK_TYPES = ("产业共建", "产业配套", "功能共建", "资源开发", "飞地经济")
@@ -29,19 +69,19 @@ _NO_DATA = "assumption (no data on project flows into the region in the project)
 
 class Transfer(Section):
     enabled: bool = param(True, unit="-", source="issue 3", description="Simulate industrial transfer projects.")
-    arrival_rate: dict[ExternalOrigin, NonNegative] = param(
+    arrival_rate: OriginArrivalRates = param(
         {"chengdu": 60.0, "chongqing_core": 60.0, "east_coast": 80.0, "abroad": 20.0}, unit="projects/yr",
         symbol=r"\lambda_o", source=_NO_DATA + "; order of magnitude: 高竹 signed 58 projects in ~3 years "
         "[S, mechanisms-research §1.2(b)], the region has 10 units",
         description="Projects per year from each origin that consider the region (incl. those that go "
                     "elsewhere), at base-year push (T2).")
-    transfer_sectors: list[str] = param(
+    transfer_sectors: list[CodeRef] = param(
         [*INDUSTRY, "producer_services"], unit="sector codes",
         source="plan §三-(十): 承接 industry clusters and 总部/研发 functions (assumption: these sectors)",
-        description="Sectors that transferring projects belong to.")
-    sector_weights: dict[str, NonNegative] | None = param(
+        description="Sectors that transferring projects belong to.", min_length=1, max_length=100)
+    sector_weights: SectorWeights = param(
         None, unit="1", source="default None = base-year regional VA of transfer_sectors (assumption)",
-        description="Sector mix of every origin's arrivals (normalised).")
+        description="Sector mix of every origin's arrivals (normalised; sectors left out weigh 0).")
     wage_push_elasticity: float = param(
         1.0, unit="1", symbol=r"\phi_w", ge=0.0, le=10.0,
         source="mechanisms-research §6.2 step 4 (Li, Mau & Xu 2023 direction; value assumption)",
@@ -50,19 +90,20 @@ class Transfer(Section):
         0.5, unit="1", symbol=r"\phi_L", ge=0.0, le=10.0,
         source="mechanisms-research §6.2 step 4 (coastal land-price evidence; value assumption)",
         description="Elasticity of arrivals to the origin land-cost index (T1).")
-    origin_land_cost_growth: GrowthPath = param(
+    origin_land_cost_growth: LandCostPath = param(
         0.02, unit="1/yr", symbol=r"g_\Lambda", source="assumption (land costs rising in the cores and coast)",
         description="Growth of industrial land costs at the origins relative to the region (T1).")
-    mean_size: SectorPositive = param(
+    mean_size: SectorProjectSizes = param(
         3.6, unit="亿元 (2021 prices)", symbol="m_s",
         source="高竹: 58 projects, 207亿 [S, mechanisms-research §1.2(b)]; same mean for every sector: assumption",
         description="Mean project investment by sector (T3).")
     size_log_sd: float = param(1.0, unit="log points", symbol=r"\sigma_I", ge=0.0, le=5.0, source="assumption",
                                description="Standard deviation of log project size (T3).")
-    land_intensity: PositiveFloat = param(
+    land_intensity: float = param(
         0.03, unit="亿元 per 亩", source="assumption (300万元/亩, an order of magnitude of industrial-land "
-        "investment-intensity floors [K])", description="Investment per 亩 of park land; land need = I / intensity.")
-    located_share: dict[ExternalOrigin, OpenFraction] = param(
+        "investment-intensity floors [K])", description="Investment per 亩 of park land; land need = I / intensity.",
+        gt=0.0, le=10.0)
+    located_share: OriginOpenShares = param(
         {"chengdu": 0.5, "chongqing_core": 0.5, "east_coast": 0.3, "abroad": 0.2}, unit="1",
         source="assumption (nearer origins locate more often); calibrates the outside option (T6)",
         description="Base-year probability that a project from the origin locates in the region.")
@@ -98,7 +139,7 @@ class Transfer(Section):
                                     description="Years of construction after the announcement year (T7).")
     ramp_up_shares: list[Fraction] = param(
         [0.3, 0.7], unit="1", symbol="r", source="mechanisms-research §6.2 step 6: 30%, 70%, then 达产 (assumption)",
-        description="Capacity shares in the ramp-up years after construction (T7).")
+        description="Capacity shares in the ramp-up years after construction (T7).", max_length=20)
     closure_rate: Fraction = param(0.02, unit="1/yr", symbol="f", source="assumption (research §6.2 suggests ~3%)",
                                    description="Yearly closure hazard of operating projects (T7).")
     relocation_rate: Fraction = param(0.01, unit="1/yr", symbol="h_0", source="assumption (UrbanSim ERM pattern)",
@@ -108,7 +149,7 @@ class Transfer(Section):
     referral_probability: Fraction = param(
         0.1, unit="1", source="assumption (项目异地流转 practice, mechanisms-research §1.2(d))",
         description="Probability that another unit negotiated a located project first (首谈地).")
-    government_led_share: dict[ExternalOrigin, Fraction] = param(
+    government_led_share: OriginShares = param(
         {"chengdu": 0.2, "chongqing_core": 0.2, "east_coast": 0.1, "abroad": 0.0}, unit="1",
         source="assumption (京津冀 rule distinguishes government-led relocation, mechanisms-research §1.2(a))",
         description="Share of projects whose move the origin government leads.")
@@ -126,27 +167,29 @@ class Transfer(Section):
 
 class Park(Section):
     id: Code = param(..., unit="-", source="scenario", description="Park id (referenced by the sharing section).")
-    name_zh: str = param("", unit="-", source="plan §十/§十四", description="Chinese name.")
+    name_zh: str = param("", unit="-", source="plan §十/§十四", description="Chinese name.", max_length=200)
     type: Literal[PARK_TYPES] = param(
         "产业共建", unit="-", source="成渝 产业合作示范园区 types [S, mechanisms-research §1.5]",
         description="Co-building type.")
-    host: str = param(..., unit="unit code", source="scenario (see the park's comment)",
+    host: CodeRef = param(..., unit="unit code", source="scenario (see the park's comment)",
                       description="Unit whose land the park occupies (official statistics book it there).")
-    partners: list[str] = param(
+    partners: list[CodeRef] = param(
         ..., unit="unit codes or kunshan/guangzhou", source="plan §十/§十四",
-        description="Partner units, or external partners outside the region's totals.")
+        description="Partner units, or external partners outside the region's totals.", max_length=100)
     start_year: int = param(2023, unit="year", ge=1900, le=2200,
                             source="assumption: the plan's issue year (2023-03-02)",
                             description="First year the park takes projects.")
-    land_capacity: NonNegative = param(3000.0, unit="亩", source="assumption (no park land data)",
-                                       description="Industrial land available to projects.")
-    target_sectors: list[str] = param(..., unit="sector codes", source="plan §三 clusters by unit (see comment)",
-                                      description="Sectors the park admits.")
+    land_capacity: float = param(3000.0, unit="亩", source="assumption (no park land data)",
+                                 description="Industrial land available to projects.", ge=0.0, le=1e6)
+    target_sectors: list[CodeRef] = param(..., unit="sector codes", source="plan §三 clusters by unit (see comment)",
+                                          description="Sectors the park admits.", max_length=100)
 
 
 class Programme(Section):
-    name: str = param(..., unit="-", source="scenario", description="Authorised programme (law / State Council).")
-    units: list[str] = param(..., unit="unit codes", source="scenario", description="Units it covers.")
+    name: str = param(..., unit="-", source="scenario", description="Authorised programme (law / State Council).",
+                      max_length=200)
+    units: list[CodeRef] = param(..., unit="unit codes", source="scenario", description="Units it covers.",
+                                 max_length=100)
     until_year: int = param(2030, unit="year", ge=1900, le=2200, source="scenario",
                             description="Last year the programme allows rebates.")
 
@@ -154,13 +197,13 @@ class Programme(Section):
 class Incentives(Section):
     mode: Literal["fixed", "adaptive"] = param(
         "fixed", unit="-", source="issue 3", description="Packages fixed by the scenario or set by city agents (T9).")
-    land_discount: Fraction | dict[str, Fraction] = param(
+    land_discount: UnitDiscounts = param(
         0.2, unit="1", symbol="d_c", source="assumption (零地价 to partial discounts, mechanisms-research §1.4)",
         description="Share of the industrial land price waived, per unit or for all.")
-    tax_rebate: Fraction | dict[str, Fraction] = param(
+    tax_rebate: UnitFractions = param(
         0.2, unit="1", symbol=r"\rho_c", source="assumption (先征后返, mechanisms-research §1.4)",
         description="Share of new projects' local taxes rebated, per unit or for all.")
-    service_quality: Fraction | dict[str, Fraction] = param(
+    service_quality: UnitFractions = param(
         0.5, unit="1", symbol="q_c", source="assumption", description="Service quality index, per unit or for all.")
     regime_date: dt.date = param(
         dt.date(2024, 8, 1), unit="date", source="公平竞争审查条例 in force 2024-08-01 [S, mechanisms-research §1.4]",
@@ -179,14 +222,24 @@ class Incentives(Section):
     authorised_programmes: list[Programme] = param(
         [], unit="-", source="scenario", description="Programmes that keep rebates legal after the regime date.")
 
+    @field_validator("regime_date")
+    @classmethod
+    def _regime_date_in_range(cls, value: dt.date) -> dt.date:
+        return _date_in_range(value)
+
 
 class InfrastructureEvent(Section):
-    name: str = param(..., unit="-", source="mechanisms-research §5", description="Event name.")
+    name: str = param(..., unit="-", source="mechanisms-research §5", description="Event name.", max_length=200)
     date: dt.date = param(..., unit="date", source="mechanisms-research §5", description="Opening date.")
-    pairs: list[tuple[str, str, PositiveFloat]] = param(
+    pairs: list[tuple[CodeRef, CodeRef, Hours]] = param(
         ..., unit="[node, node, hours]", source="mechanisms-research §5 (see each event's comment)",
-        description="New travel times between node pairs.")
+        description="New travel times between node pairs.", max_length=1000)
     probability: Fraction = param(1.0, unit="1", source="scenario", description="Probability the event happens on time.")
+
+    @field_validator("date")
+    @classmethod
+    def _event_date_in_range(cls, value: dt.date) -> dt.date:
+        return _date_in_range(value)
 
 
 def _default_events() -> list[InfrastructureEvent]:
@@ -205,14 +258,14 @@ def _default_events() -> list[InfrastructureEvent]:
 class Infrastructure(Section):
     travel_times_file: str | None = param(
         None, unit="path", source="default: calibration/travel_times_2021.csv (basis flagged per cell)",
-        description="Base-year travel-time table (relative to the scenario file).")
+        description="Base-year travel-time table (relative to the scenario file).", min_length=1, max_length=1000)
     access_decay: float = param(1.0, unit="1/hour", symbol="a", gt=0.0, le=10.0, source="assumption",
                                 description="Decay of market access with travel time (T11).")
-    external_mass: dict[ExternalNode, NonNegative] = param(
+    external_mass: NodeMasses = param(
         {"chengdu": 19917.0, "chongqing_core": 10000.0, "east_coast": 0.0}, unit="亿元 (2021 prices)",
         source="成都 2021 GDP 1.99万亿 [K]; 重庆主城 core mass: assumption; east coast 0: beyond a day's travel "
                "its weight is negligible (assumption)",
         description="Economic mass of the external nodes in market access (T11), grown at national real growth.")
     events: list[InfrastructureEvent] = param(
         _default_events(), unit="-", source="mechanisms-research §5 and §6.4 (pairs not in the sources: assumption)",
-        description="Dated travel-time events (T10).")
+        description="Dated travel-time events (T10).", max_length=1000)

@@ -6,11 +6,18 @@ it and exit 2 instead of showing a traceback.
 
 Only :class:`yaml.SafeLoader` is used: tags such as
 ``!!python/object/apply:os.system`` are rejected, never executed.
+
+Only regular files are read (a FIFO or a device named by ``extends`` is refused
+without opening it for a blocking read), at most ``Limits.yaml_file_bytes`` of
+them; ``extends`` must name a ``.yaml``/``.yml`` file, and the content of a file
+reached through ``extends`` is never quoted in a message unless it is a
+scenario mapping.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +27,8 @@ import pydantic
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from cnyx_sim.io.files import read_regular_file
+from cnyx_sim.limits import DEFAULT_LIMITS, LIFT_HINT, Limits
 from cnyx_sim.scenario.errors import KeyPath, ScenarioError, _is_index
 
 __all__ = [
@@ -35,12 +44,16 @@ __all__ = [
 
 #: Top-level key naming the parent scenario file.
 EXTENDS_KEY = "extends"
+#: File name endings ``extends`` accepts.
+SCENARIO_SUFFIXES = (".yaml", ".yml")
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _YAML_TAG_PREFIX = "tag:yaml.org,2002:"
 _TOP_LEVEL_EXPECTED = "expected a mapping at the top level"
 # Inputs whose repr is longer than this are not echoed in messages.
 _MAX_ECHO_LEN = 40
+# pydantic error type of the typed fields' own problems (``scenario.types.located_error``).
+_TYPED_FIELD_ERROR = "cnyx_sim"
 
 
 def _node_line(node: Node) -> int:
@@ -75,13 +88,14 @@ class ScenarioLoader(yaml.SafeLoader):
         Syntax errors still surface as :class:`yaml.YAMLError`.
     """
 
-    #: Upper bound on nodes visited while expanding aliases; stops
-    #: "billion laughs" documents from exhausting memory.
-    MAX_EXPANDED_NODES = 1_000_000
+    #: Default upper bound on nodes visited while expanding aliases; stops
+    #: "billion laughs" documents from exhausting memory (``Limits.yaml_nodes``).
+    MAX_EXPANDED_NODES = DEFAULT_LIMITS.yaml_nodes
 
-    def __init__(self, stream: Any, file: str = "<string>") -> None:
+    def __init__(self, stream: Any, file: str = "<string>", max_nodes: int | None = None) -> None:
         super().__init__(stream)
         self.file = file
+        self.max_nodes = self.MAX_EXPANDED_NODES if max_nodes is None else max_nodes
         self.key_lines: dict[KeyPath, int] = {}
         self.root_line: int | None = None
         # id(node) -> (first key path it appears at, mapping-key positions);
@@ -118,11 +132,11 @@ class ScenarioLoader(yaml.SafeLoader):
 
     def _count_node(self, node: Node, path: KeyPath, positions: frozenset[int]) -> None:
         self._expanded_nodes += 1
-        if self._expanded_nodes > self.MAX_EXPANDED_NODES:
+        if self.max_nodes is not None and self._expanded_nodes > self.max_nodes:
             raise ScenarioError(
                 self.file, path, _node_line(node),
                 f"document too large after expanding aliases "
-                f"(more than {self.MAX_EXPANDED_NODES} entries)",
+                f"(more than {self.max_nodes} entries; {LIFT_HINT})",
                 mapping_key_positions=positions,
             )
 
@@ -186,8 +200,11 @@ class ScenarioLoader(yaml.SafeLoader):
                     "mapping keys must be plain names or numbers, not lists or mappings",
                     mapping_key_positions=positions,
                 )
-            if key in first_seen:
-                first_key, first_line = first_seen[key]
+            # One year written as 2022 and "2022" (or 2022.0) is the same key: the schema
+            # would otherwise keep whichever came last, silently.
+            key_id = _normalised_key(key)
+            if key_id in first_seen:
+                first_key, first_line = first_seen[key_id]
                 same_as = "" if repr(first_key) == repr(key) else f" (same as '{first_key}')"
                 key_positions = positions | {len(path)} if _is_index(key) else positions
                 raise ScenarioError(
@@ -195,7 +212,7 @@ class ScenarioLoader(yaml.SafeLoader):
                     f"duplicate key '{key}'{same_as} (first at line {first_line})",
                     mapping_key_positions=key_positions,
                 )
-            first_seen[key] = (key, line)
+            first_seen[key_id] = (key, line)
             if key_node.tag == _MERGE_TAG:
                 merge_value = value_node
             else:
@@ -254,6 +271,19 @@ class ScenarioLoader(yaml.SafeLoader):
         return ScenarioError(self.file, path, line, expected, mapping_key_positions=positions)
 
 
+_INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
+
+
+def _normalised_key(key: Any) -> Any:
+    """The identity of a mapping key for duplicate detection: integer text and integral floats are the
+    integer they spell (year keys); everything else is itself."""
+    if isinstance(key, str) and _INTEGER_TEXT.fullmatch(key):
+        return int(key)
+    if isinstance(key, float) and key.is_integer():
+        return int(key)
+    return key
+
+
 # -- single files ---------------------------------------------------------------
 
 
@@ -280,13 +310,20 @@ def _describe_yaml_error(exc: yaml.YAMLError, text: str) -> tuple[int | None, st
     return None, f"invalid YAML: {exc}"
 
 
-def load_yaml_file(path: str | os.PathLike[str]) -> tuple[dict[Any, Any], dict[KeyPath, int]]:
+def load_yaml_file(
+    path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS, echo: bool = True
+) -> tuple[dict[Any, Any], dict[KeyPath, int]]:
     """Safely load one YAML scenario file.
 
     Parameters
     ----------
     path
-        The file to read (UTF-8).
+        The file to read (UTF-8; a regular file of at most ``limits.yaml_file_bytes``).
+    limits
+        Resource limits (file size, entries after expanding aliases).
+    echo
+        Whether a message may quote the file's content when it is not a
+        mapping (False for files reached through ``extends``).
 
     Returns
     -------
@@ -303,7 +340,7 @@ def load_yaml_file(path: str | os.PathLike[str]) -> tuple[dict[Any, Any], dict[K
     """
     file = os.fspath(path)
     try:
-        raw = Path(file).read_bytes()
+        raw = read_regular_file(file, limits.yaml_file_bytes, "scenario file")
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         raise ScenarioError(file, (), None, f"cannot read file: {reason}") from None
@@ -320,13 +357,15 @@ def load_yaml_file(path: str | os.PathLike[str]) -> tuple[dict[Any, Any], dict[K
     try:
         # The reader checks for forbidden characters already while being
         # constructed, so construction belongs inside the try.
-        loader = ScenarioLoader(text, file=file)
+        loader = ScenarioLoader(text, file=file, max_nodes=limits.yaml_nodes)
         data = loader.get_single_data()
         root_line = loader.root_line
     except ScenarioError:
         raise
     except yaml.YAMLError as exc:
         line, message = _describe_yaml_error(exc, text)
+        if not echo:
+            message = "invalid YAML (this file is not a scenario file)"
         raise ScenarioError(file, (), line, message) from None
     except RecursionError:
         raise ScenarioError(file, (), None, "invalid YAML: nesting is too deep") from None
@@ -339,7 +378,7 @@ def load_yaml_file(path: str | os.PathLike[str]) -> tuple[dict[Any, Any], dict[K
     if not isinstance(data, dict):
         shown = repr(data)
         kind = "a list" if isinstance(data, list) else (
-            f"the single value {shown}" if len(shown) <= _MAX_ECHO_LEN else "a single value"
+            f"the single value {shown}" if echo and len(shown) <= _MAX_ECHO_LEN else "a single value"
         )
         raise ScenarioError(file, (), root_line, f"{_TOP_LEVEL_EXPECTED} (got {kind})")
     return data, loader.key_lines
@@ -409,7 +448,7 @@ def _parent_path(child_file: str, target: str) -> str:
     return tidy if Path(tidy).resolve() == Path(joined).resolve() else joined
 
 
-def resolve_extends(path: str | os.PathLike[str]) -> ResolvedScenarioDoc:
+def resolve_extends(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> ResolvedScenarioDoc:
     """Load a scenario and the chain of parents named by ``extends``.
 
     ``extends`` (top level only) is a path relative to the directory of the
@@ -421,6 +460,8 @@ def resolve_extends(path: str | os.PathLike[str]) -> ResolvedScenarioDoc:
     ----------
     path
         The child scenario file.
+    limits
+        Resource limits applied to every file of the chain.
 
     Returns
     -------
@@ -439,7 +480,7 @@ def resolve_extends(path: str | os.PathLike[str]) -> ResolvedScenarioDoc:
     visited: list[Path] = []
     current_file = child_file
     while True:
-        data, key_lines = load_yaml_file(current_file)
+        data, key_lines = load_yaml_file(current_file, limits=limits, echo=current_file == child_file)
         visited.append(Path(current_file).resolve())
         chain.append((current_file, data, key_lines))
         if EXTENDS_KEY not in data:
@@ -452,6 +493,11 @@ def resolve_extends(path: str | os.PathLike[str]) -> ResolvedScenarioDoc:
             raise ScenarioError(
                 current_file, (EXTENDS_KEY,), extends_line,
                 f"expected the path of the parent scenario file, relative to this file{got}",
+            )
+        if not target.strip().lower().endswith(SCENARIO_SUFFIXES):
+            raise ScenarioError(
+                current_file, (EXTENDS_KEY,), extends_line,
+                "expected the path of a .yaml scenario file, relative to this file",
             )
         parent_file = _parent_path(current_file, target)
         parent_resolved = Path(parent_file).resolve()
@@ -616,6 +662,38 @@ def _key_path_from_loc(data: Any, loc: tuple[Any, ...], error_type: str) -> KeyP
     return tuple(path)
 
 
+def _error_key_path(data: Any, error: Mapping[str, Any]) -> KeyPath:
+    """The key path of one pydantic error; a typed field's own errors continue it with ``ctx["subpath"]``
+    (e.g. the unknown sector code below ``capital.investment_rate``)."""
+    error_type = str(error.get("type", ""))
+    path = _key_path_from_loc(data, tuple(error.get("loc", ())), error_type)
+    subpath = (error.get("ctx") or {}).get("subpath") if error_type == _TYPED_FIELD_ERROR else None
+    if subpath:
+        current: Any = data
+        for entry in path:
+            current = current[entry]
+        extended = list(path)
+        for entry in subpath:
+            found, key = _match_entry(current, entry)
+            extended.append(key if found else entry)
+            current = current[key] if found else None
+        path = tuple(extended)
+    return path
+
+
+def _first_error(data: Any, errors: list[Mapping[str, Any]]) -> tuple[Mapping[str, Any], KeyPath]:
+    """The error to report and its key path: the first error, unless a later error of the same value goes
+    deeper (a union reports one error per member; for ``{2023: abc}`` the mapping member's error names the
+    year, the number member's does not)."""
+    first = errors[0]
+    best, best_path = first, _error_key_path(data, first)
+    for other in errors[1:]:
+        path = _error_key_path(data, other)
+        if len(path) > len(best_path) and path[: len(best_path)] == best_path:
+            best, best_path = other, path
+    return best, best_path
+
+
 def _describe_pydantic_error(error: Mapping[str, Any]) -> str:
     """Short human sentence for one entry of ``ValidationError.errors()``."""
     error_type = error.get("type", "")
@@ -624,6 +702,8 @@ def _describe_pydantic_error(error: Mapping[str, Any]) -> str:
         return "required key is missing"
     if error_type == "extra_forbidden":
         return "unknown key (not allowed here)"
+    if error_type == _TYPED_FIELD_ERROR:
+        return message  # written for the user, quoting what it needs
     if error_type == "value_error":
         message = message.removeprefix("Value error, ")
     elif error_type == "assertion_error":
@@ -658,7 +738,5 @@ def scenario_error_from_pydantic(
     errors = exc.errors(include_url=False)
     if not errors:
         return ScenarioError(doc.path, (), None, "invalid scenario")
-    first = errors[0]
-    error_type = str(first.get("type", ""))
-    key_path = _key_path_from_loc(doc.data, tuple(first.get("loc", ())), error_type)
-    return scenario_error_at(doc, key_path, _describe_pydantic_error(first))
+    error, key_path = _first_error(doc.data, errors)
+    return scenario_error_at(doc, key_path, _describe_pydantic_error(error))

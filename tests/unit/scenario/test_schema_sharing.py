@@ -50,6 +50,11 @@ def rejected(agreement: dict) -> str:
     (park_agreement(split=-0.1), "must lie between 0 and 1"),
     (park_agreement(stat_split={"gdp": 1.5}), "stat_split.gdp must lie between 0 and 1"),
     (park_agreement(window={"length": 0}), "window ends before it starts"),
+    (park_agreement(window={"length": 500}), "less than or equal to 200"),
+    (park_agreement(split=float("nan")), "finite number"),
+    (park_agreement(cap=float("nan")), "finite number"),
+    (park_agreement(cap=float("inf")), "finite number"),
+    (park_agreement(cap=1e308), "less than or equal to 10000"),
     (park_agreement(start_year=2030, end_year=2025), "agreement ends (end_year 2025) before it starts"),
     (park_agreement(template="no_such"), "unknown template 'no_such'"),
     ({"id": "r", "applies_to": "referral", "partner": "zigong"}, "partner is set by the rule 'referral'"),
@@ -93,9 +98,9 @@ def test_user_templates_can_extend_builtins():
 
 
 # ---------------------------------------------------------------------------------------- data checks
-def problems(*agreements):
+def problems(*agreements, first_year: int = 2022):
     sharing = Sharing.model_validate({"agreements": list(agreements)})
-    return check_agreements(sharing.agreements, UNITS, [p.id for p in PARKS], EXTERNAL)
+    return check_agreements(sharing.agreements, UNITS, PARKS, EXTERNAL, first_year)
 
 
 def test_unknown_park_or_rule_is_located_at_applies_to():
@@ -138,6 +143,64 @@ def test_agreements_that_do_not_overlap_or_stay_within_100_percent_pass(second):
     assert problems(first, second) == []
 
 
+def test_an_agreement_relying_on_its_default_start_year_is_checked_like_any_other():
+    # issue 12: 'a' starts with its park (2023, default) and pays for 3 years; 'b' is dated 2023 explicitly.
+    # Before the start year was resolved, 'a''s window counted from year 0 and the 120 % went unnoticed.
+    [(key, expected)] = problems(park_agreement(id="a", split=0.6, window={"length": 3}),
+                                 park_agreement(id="b", split=0.6, start_year=2023, window={"length": 3}))
+    assert key == ("sharing", "agreements", 1, "split") and "120%" in expected
+    # The same for a rule agreement, whose default start is the first simulated year.
+    relocation = {"applies_to": "government_led_relocation", "split": 0.6, "window": {"length": 2}}
+    [(key, expected)] = problems({**relocation, "id": "a"}, {**relocation, "id": "b", "start_year": 2022})
+    assert "120%" in expected
+    assert problems({**relocation, "id": "a"}, {**relocation, "id": "b", "start_year": 2024}) == []
+
+
+def test_a_park_agreement_whose_partner_is_the_park_host_is_rejected():
+    [(key, expected)] = problems(park_agreement(partner="qijiang"))  # qijiang hosts zigong_qijiang
+    assert key == ("sharing", "agreements", 0, "partner")
+    assert "'qijiang' hosts the park 'zigong_qijiang'" in expected
+
+
+def test_an_agreement_ending_before_its_default_start_is_rejected():
+    [(key, expected)] = problems(park_agreement(end_year=2022))  # the park starts in 2023
+    assert key == ("sharing", "agreements", 0, "end_year") and "default start year 2023" in expected
+
+
+def template_error(templates: dict, agreements: list | None = None) -> dict:
+    with pytest.raises(pydantic.ValidationError) as info:
+        Sharing.model_validate({"templates": templates, "agreements": agreements or []})
+    [error] = info.value.errors()
+    return error
+
+
+def test_a_user_template_with_a_misspelt_parent_is_rejected_not_dropped():
+    error = template_error({"weak": {"template": "gaozu", "enforcement_probability": 0.3}},
+                           [{"id": "x", "template": "weak", "applies_to": "zigong_qijiang"}])
+    assert error["ctx"]["subpath"] == ("templates", "weak", "template")
+    assert "unknown parent template 'gaozu'" in error["msg"]
+
+
+def test_user_templates_naming_each_other_are_rejected_as_a_cycle():
+    error = template_error({"a": {"template": "b"}, "b": {"template": "a"}})  # checked even when unused
+    assert "cycle" in error["msg"] and "a -> b -> a" in error["msg"]
+
+
+def test_user_templates_may_chain_through_other_user_templates():
+    sharing = Sharing.model_validate({
+        "templates": {"weak": {"template": "gaozhu", "enforcement_probability": 0.3},
+                      "weaker": {"template": "weak", "split": 0.2}},
+        "agreements": [{"id": "x", "template": "weaker", "applies_to": "zigong_qijiang"}],
+    })
+    agreement = sharing.agreements[0]
+    assert (agreement.split, agreement.enforcement_probability, agreement.stock_rule) == (0.2, 0.3, "increment_only")
+
+
+def test_an_unknown_key_in_a_user_template_is_rejected_even_if_unused():
+    error = template_error({"weak": {"template": "gaozhu", "spilt": 0.3}})
+    assert error["ctx"]["subpath"] == ("templates", "weak", "spilt")
+
+
 def test_windows_relative_to_full_production_overlap_only_when_their_years_do():
     relocation = {"applies_to": "government_led_relocation", "window": {"basis": "full_production", "length": 3}}
     assert problems({**relocation, "id": "a", "split": 0.6},
@@ -151,7 +214,7 @@ def test_data_problems_become_one_line_located_scenario_errors(tmp_path: Path):
     path.write_text("sharing:\n  agreements:\n    - id: a\n      applies_to: nowhere\n", encoding="utf-8")
     doc = resolve_extends(path)
     sharing = Sharing.model_validate(doc.data["sharing"])
-    [(key, expected)] = check_agreements(sharing.agreements, UNITS, [p.id for p in PARKS], EXTERNAL)
+    [(key, expected)] = check_agreements(sharing.agreements, UNITS, PARKS, EXTERNAL, 2022)
     message = str(scenario_error_at(doc, key, expected))
     assert message.startswith(f"{path}:4: sharing.agreements[0].applies_to: unknown park or rule 'nowhere'")
     assert "\n" not in message
@@ -212,4 +275,5 @@ def test_scenario_drafts_validate_against_the_sharing_sections(repo_root: Path, 
     # Park ids belong to the parks section (issue 3); here only units, partners and overlaps are checked.
     park_ids = sorted({a.applies_to for a in doc.sharing.agreements} - {"government_led_relocation",
                                                                          "all_cross_unit", "referral"})
-    assert check_agreements(doc.sharing.agreements, unit_codes, park_ids, EXTERNAL) == []
+    parks = [ParkRef(park_id, "no_host", (), 2023) for park_id in park_ids]
+    assert check_agreements(doc.sharing.agreements, unit_codes, parks, EXTERNAL, 2022) == []

@@ -1,0 +1,181 @@
+"""Step 3 of loading: a validated scenario -> the core's :class:`ModelParams`.
+
+Everything here is copying: validation has already resolved every per-sector, per-unit and year-indexed
+value to arrays in model order (``scenario.types``) and checked every code and cross-field rule
+(``scenario.checks``). A parameter dataclass is filled from the section with the same field names
+(:func:`fill`); only what the core needs in another shape (positions, masks, the ``[origin, sector]``
+arrival rates, the agreement arrays) is computed, in a few lines each.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from cnyx_sim.core.params import (
+    CapitalParams,
+    FiscalParams,
+    IncentiveParams,
+    InfrastructureParams,
+    LabourParams,
+    MacroParams,
+    ModelParams,
+    ParkParams,
+    PopulationParams,
+    ProductionParams,
+    SharingParams,
+    TransferParams,
+)
+from cnyx_sim.mechanisms.infrastructure import effective_year
+from cnyx_sim.scenario.checks import EXTERNAL_NODES, ORIGINS
+from cnyx_sim.scenario.schema_sharing import ParkRef, build_agreement_set
+from cnyx_sim.scenario.schema_transfer import EXTERNAL_PARTNERS
+from cnyx_sim.scenario.types import CodeValues, YearValues, rule_of
+
+if TYPE_CHECKING:
+    from cnyx_sim.scenario.load import LoadedScenario
+
+__all__ = ["build_params", "fill"]
+
+
+def _core_value(value: Any) -> Any:
+    if isinstance(value, (CodeValues, YearValues)):
+        return value.array
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+def fill(cls: type, section: Any, **computed: Any) -> Any:
+    """``cls(...)`` with every field taken from ``computed`` or, by the same name, from ``section`` (resolved
+    typed values become arrays, lists tuples). A field found in neither is a programming error."""
+    values = {}
+    for field in dataclasses.fields(cls):
+        if field.name in computed:
+            values[field.name] = computed[field.name]
+        elif field.name in type(section).model_fields:
+            value = getattr(section, field.name)
+            if rule_of(type(section), field.name) is not None and not isinstance(value, (CodeValues, YearValues,
+                                                                                         type(None))):
+                raise TypeError(f"{type(section).__name__}.{field.name} was not resolved: validate the scenario "
+                                "with its data (scenario.load.validate_document) before building parameters")
+            values[field.name] = _core_value(value)
+        elif field.default is not dataclasses.MISSING:
+            continue
+        else:
+            raise TypeError(f"{cls.__name__}.{field.name} is neither computed nor a field of {type(section).__name__}")
+    return cls(**values)
+
+
+def build_params(loaded: "LoadedScenario", calibration: Any = None) -> ModelParams:
+    """The core's parameters of a validated scenario (``calibration`` defaults to the scenario's own)."""
+    s = loaded.scenario
+    calibration = calibration if calibration is not None else loaded.calibration
+    n_years = s.years.end - s.years.start + 1
+    national = s.macro.national_real_growth.array
+    deflator = (s.macro.deflator_growth.array if s.macro.deflator_growth is not None
+                else np.full(n_years, calibration.default_inflation))
+    premium = s.population.external_wage_premium
+    wage_growth = s.population.external_real_wage_growth
+    return ModelParams(
+        start_year=s.years.start,
+        end_year=s.years.end,
+        macro=MacroParams(deflator_growth=deflator, national_real_growth=national),
+        production=fill(ProductionParams, s.production),
+        capital=fill(CapitalParams, s.capital),
+        labour=fill(LabourParams, s.labour),
+        population=fill(PopulationParams, s.population, external_nodes=premium.codes,
+                        external_wage_premium=premium.array,
+                        external_real_wage_growth=national if wage_growth is None else wage_growth.array),
+        fiscal=fill(FiscalParams, s.fiscal),
+        transfer=build_transfer_params(loaded, calibration),
+        sharing=build_sharing_params(loaded, calibration),
+    )
+
+
+def build_transfer_params(loaded: "LoadedScenario", calibration: Any) -> TransferParams | None:
+    """Industrial transfer (T1-T12): ``None`` when ``transfer.enabled`` is false."""
+    s = loaded.scenario
+    if not s.transfer.enabled:
+        return None
+    tr, geo = s.transfer, calibration.base.geography
+    units, sectors = geo.cities.codes, geo.sectors.codes
+    transfer_mask = geo.sectors.mask(tr.transfer_sectors)
+    weights = (tr.sector_weights.array if tr.sector_weights is not None
+               else calibration.base.value_added_nominal.sum(axis=0))
+    weights = np.where(transfer_mask, weights, 0.0)
+    weights = weights / weights.sum()
+    nodes = tuple(units) + EXTERNAL_NODES
+    premium_nodes = s.population.external_wage_premium.codes
+    return fill(
+        TransferParams, tr,
+        origins=ORIGINS,
+        origin_wage_node=np.array([premium_nodes.index(o) if o in premium_nodes else -1 for o in ORIGINS]),
+        origin_travel_node=np.array([nodes.index(o) if o in nodes else -1 for o in ORIGINS]),
+        arrival_rate=tr.arrival_rate.array[:, None] * weights[None, :],
+        parks=_parks(s, units, sectors, geo),
+        incentives=_incentives(s, units),
+        infrastructure=_infrastructure(loaded, nodes),
+    )
+
+
+def _parks(s, units, sectors, geo) -> ParkParams:
+    n_parks = len(s.parks)
+    return ParkParams(
+        ids=tuple(p.id for p in s.parks), names_zh=tuple(p.name_zh for p in s.parks),
+        kinds=tuple(p.type for p in s.parks),
+        host=np.array([units.index(p.host) for p in s.parks], dtype=int),
+        partners=tuple(tuple(p.partners) for p in s.parks),
+        partner_origin=np.array([[any(EXTERNAL_PARTNERS.get(c) == o for c in p.partners) for o in ORIGINS]
+                                 for p in s.parks], dtype=bool).reshape(n_parks, len(ORIGINS)),
+        partner_unit=np.array([next((units.index(c) for c in p.partners if c in units), -1) for p in s.parks],
+                              dtype=int),
+        start_year=np.array([p.start_year for p in s.parks], dtype=int),
+        land_capacity=np.array([p.land_capacity for p in s.parks], dtype=float),
+        target_sectors=np.array([geo.sectors.mask(p.target_sectors) for p in s.parks],
+                                dtype=bool).reshape(n_parks, len(sectors)),
+    )
+
+
+def _incentives(s, units) -> IncentiveParams:
+    inc = s.incentives
+    authorised = np.zeros(len(units), dtype=int)
+    for programme in inc.authorised_programmes:
+        for code in programme.units:
+            authorised[units.index(code)] = max(authorised[units.index(code)], programme.until_year)
+    return fill(IncentiveParams, inc, adaptive=inc.mode == "adaptive", regime_year=effective_year(inc.regime_date),
+                authorised_until=authorised)
+
+
+def _infrastructure(loaded: "LoadedScenario", nodes: tuple[str, ...]) -> InfrastructureParams:
+    infra = loaded.scenario.infrastructure
+    mass = np.zeros(len(nodes))
+    for code, value in infra.external_mass.items():
+        mass[nodes.index(code)] = value
+    return fill(
+        InfrastructureParams, infra,
+        nodes=nodes, base_travel_time=loaded.travel_times.hours,
+        event_names=tuple(e.name for e in infra.events),
+        event_year=np.array([effective_year(e.date) for e in infra.events], dtype=int),
+        event_probability=np.array([e.probability for e in infra.events], dtype=float),
+        event_pairs=tuple(np.array([(nodes.index(a), nodes.index(b)) for a, b, _ in e.pairs], dtype=int).reshape(-1, 2)
+                          for e in infra.events),
+        event_hours=tuple(np.array([h for _, _, h in e.pairs], dtype=float) for e in infra.events),
+        external_mass=mass,
+    )
+
+
+def build_sharing_params(loaded: "LoadedScenario", calibration: Any) -> SharingParams:
+    """Tax sharing, statistics splitting and budgets (S1-S8, D1-D5, B1-B9)."""
+    s = loaded.scenario
+    units = calibration.base.geography.cities.codes
+    externals = tuple(EXTERNAL_PARTNERS)
+    parks = [ParkRef(p.id, p.host, tuple(p.partners), p.start_year) for p in s.parks]
+    return fill(
+        SharingParams, s.budget,
+        agreements=build_agreement_set(s.sharing, s.statistics, units, parks, externals, s.years.start + 1),
+        external_partners=externals,
+        agents_use_credited_gdp=s.statistics.city_agents_ledger == "credited",
+    )
