@@ -17,8 +17,11 @@ import pandas as pd
 
 from cnyx_sim.io import results as results_io
 from cnyx_sim.io.manifest import build_manifest
+from cnyx_sim.limits import DEFAULT_LIMITS, Limits
+from cnyx_sim.numerics import numerical_guard
 from cnyx_sim.pipeline import OUTPUT_FILES, PreparedScenario, prepare_scenario, tables_from_result
 from cnyx_sim.runner import run_one
+from cnyx_sim.scenario.load import check_runs_in_memory
 
 
 @dataclass
@@ -56,11 +59,13 @@ def run(
     seed: int | None = None,
     out: str | Path | None = None,
     write: bool = True,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ScenarioOutput:
     """Run a scenario file (``runs``/``seed`` override the file) and, if ``write``, write its folder.
 
     The default folder is ``results/<scenario name>/`` under the current directory. Raises
-    :class:`cnyx_sim.scenario.errors.ScenarioError` for bad input (nothing is written then).
+    :class:`cnyx_sim.errors.InputError` (e.g. ``ScenarioError``) for bad input (nothing is written then).
+    ``limits``: resource limits (``cnyx_sim.limits.Limits.lifted()`` lifts them).
     """
     started = time.perf_counter()
     overrides: dict[str, Any] = {}
@@ -68,13 +73,15 @@ def run(
         overrides["runs"] = runs
     if seed is not None:
         overrides["seed"] = seed
-    prepared = prepare_scenario(scenario_path, overrides)
+    prepared = prepare_scenario(scenario_path, overrides, limits=limits)
+    check_runs_in_memory(prepared.loaded, limits)
     loaded_at = time.perf_counter()
 
     parts: dict[str, list[pd.DataFrame]] = {}
     seconds = []
     for r in range(prepared.runs):
-        result = run_one(prepared.name, prepared.calibration.base, prepared.params, prepared.seed, r)
+        with numerical_guard(prepared.loaded):
+            result = run_one(prepared.name, prepared.calibration.base, prepared.params, prepared.seed, r)
         seconds.append(result.seconds)
         for name, frame in tables_from_result(prepared, result).items():
             parts.setdefault(name, []).append(frame)
@@ -138,6 +145,7 @@ def run_batch(
     seed: int | None = None,
     progress: bool = False,
     cluster_kwargs: dict[str, Any] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ):
     """Run scenario files (x sweep samples) x runs into a batch folder; see :mod:`cnyx_sim.batch.engine`.
 
@@ -149,7 +157,7 @@ def run_batch(
 
     return _run_batch(scenarios, runs=runs, out=out, workers=workers, executor=executor, scheduler=scheduler,
                       resume=resume, force=force, chunk_size=chunk_size, sweep=sweep, seed=seed,
-                      progress=progress, cluster_kwargs=cluster_kwargs)
+                      progress=progress, cluster_kwargs=cluster_kwargs, limits=limits)
 
 
 def to_iamc(trajectories: pd.DataFrame, statistic: str | None = "median") -> pd.DataFrame:

@@ -2,11 +2,17 @@
 
 Exit codes: 0 ok, 2 bad input (one line on stderr, nothing written), 1 internal error,
 3 ``batch`` finished but some runs failed (listed in DIR/failures.csv).
+
+Bad input is every :class:`cnyx_sim.errors.InputError` (scenario, sweep and data files, batch folders,
+output paths) and an operating-system refusal to write an output path (permissions, read-only file system,
+full disk): one line naming the path. Warnings (dates with no effect inside the simulated years) are one
+line per scenario file on stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 import traceback
 from pathlib import Path
@@ -43,6 +49,18 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _add_limits_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lift-limits", action="store_true",
+                        help="lift the resource limits (file sizes, arrival volume, runs, sweep size; "
+                             "docs/validation.md); the parameters' plausibility bounds still apply")
+
+
+def _limits(args: argparse.Namespace):
+    from cnyx_sim.limits import DEFAULT_LIMITS, Limits
+
+    return Limits.lifted() if getattr(args, "lift_limits", False) else DEFAULT_LIMITS
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _ArgumentParser(prog="cnyx-sim", description="川南渝西 regional simulation (cnyx_sim).")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
@@ -53,9 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, default=None, help="output folder (default: results/<scenario name>)")
     run.add_argument("--runs", type=_positive_int, default=None, help="number of runs (overrides the file)")
     run.add_argument("--seed", type=_non_negative_int, default=None, help="scenario seed (overrides the file)")
+    _add_limits_flag(run)
 
     validate = sub.add_parser("validate", help="check scenario files without running them")
     validate.add_argument("files", type=Path, nargs="+", help="scenario YAML files")
+    _add_limits_flag(validate)
     _add_batch_parsers(sub)
     return parser
 
@@ -85,6 +105,7 @@ def _add_batch_parsers(sub) -> None:
     batch.add_argument("--sweep", type=Path, default=None, help="sweep YAML (grid, lhs, sobol, saltelli samples)")
     batch.add_argument("--seed", type=_non_negative_int, default=None, help="seed for every variant (overrides files)")
     batch.add_argument("--quiet", action="store_true", help="no progress bar (the final line is still printed)")
+    _add_limits_flag(batch)
 
     compare = sub.add_parser(
         "compare", help="paired differences of key outcomes: variants vs a baseline",
@@ -219,26 +240,39 @@ def format_summary(output) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ commands
+def print_warnings(warnings) -> None:
+    """One stderr line for a scenario's warnings: the first, and how many more."""
+    warnings = list(warnings)
+    if warnings:
+        more = f" (and {len(warnings) - 1} more like it)" if len(warnings) > 1 else ""
+        print(f"warning: {warnings[0]}{more}", file=sys.stderr)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from cnyx_sim.api import run
+    from cnyx_sim.io.results import check_output_dir
 
-    output = run(args.scenario, runs=args.runs, seed=args.seed, out=args.out)
+    if args.out is not None:
+        check_output_dir(args.out)  # before minutes of runs, not after
+    output = run(args.scenario, runs=args.runs, seed=args.seed, out=args.out, limits=_limits(args))
+    print_warnings(output.loaded.warnings)
     print(format_summary(output))
     return EXIT_OK
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from cnyx_sim.scenario.errors import ScenarioError
+    from cnyx_sim.errors import InputError
     from cnyx_sim.scenario.load import prepare
 
     status = EXIT_OK
     for path in args.files:
         try:
-            loaded, _, _ = prepare(path)
-        except ScenarioError as exc:
+            loaded, _, _ = prepare(path, limits=_limits(args))
+        except InputError as exc:
             print(f"error: {exc}", file=sys.stderr)
             status = EXIT_BAD_INPUT
         else:
+            print_warnings(loaded.warnings)
             print(f"ok: {path} (scenario {loaded.name!r}, hash {loaded.content_hash[:12]})")
     return status
 
@@ -248,19 +282,16 @@ EXIT_RUNS_FAILED = 3
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from cnyx_sim.batch.engine import run_batch
-    from cnyx_sim.batch.store import BatchError
 
     if args.scheduler is not None and args.executor != "dask":
         print("error: --scheduler needs --executor dask", file=sys.stderr)
         return EXIT_BAD_INPUT
-    try:
-        summary = run_batch(args.scenarios, runs=args.runs, out=args.out, workers=args.workers,
-                            executor=args.executor, scheduler=args.scheduler, resume=args.resume, force=args.force,
-                            chunk_size=args.chunk_size, sweep=args.sweep, seed=args.seed,
-                            progress="final" if args.quiet else True)
-    except BatchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    summary = run_batch(args.scenarios, runs=args.runs, out=args.out, workers=args.workers,
+                        executor=args.executor, scheduler=args.scheduler, resume=args.resume, force=args.force,
+                        chunk_size=args.chunk_size, sweep=args.sweep, seed=args.seed,
+                        progress="final" if args.quiet else True, limits=_limits(args))
+    for warnings in summary.warnings.values():
+        print_warnings(warnings)
     if summary.runs_failed:
         first = summary.failures[0]
         print(f"{summary.runs_failed} run(s) failed, e.g. {first['scenario']} run {first['run']}: {first['error']} "
@@ -271,13 +302,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from cnyx_sim.batch.compare import compare, format_table, write_compare_csv
-    from cnyx_sim.batch.store import BatchError
 
-    try:
-        table, notes = compare(args.dirs, args.baseline)
-    except BatchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    table, notes = compare(args.dirs, args.baseline)
     path = args.csv if args.csv is not None else args.dirs[0] / "compare.csv"
     write_compare_csv(table, path)
     print(format_table(table, notes))
@@ -288,24 +314,37 @@ def cmd_compare(args: argparse.Namespace) -> int:
 COMMANDS = {"run": cmd_run, "validate": cmd_validate, "batch": cmd_batch, "compare": cmd_compare}
 
 
+#: Operating-system errors that mean "this path cannot be used" (bad input, exit 2), not a crash.
+PATH_ERRNOS = frozenset({errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.ENOTDIR,
+                         errno.EISDIR, errno.ENAMETOOLONG})
+
+
+def _internal_error(exc: BaseException, debug: bool) -> int:
+    if debug:
+        traceback.print_exception(exc)
+    print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", file=sys.stderr)
+    return EXIT_INTERNAL
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from cnyx_sim.scenario.errors import ScenarioError
+    from cnyx_sim.errors import InputError, shorten
 
     try:
         return COMMANDS[args.command](args)
-    except ScenarioError as exc:
+    except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, exit 1
-        if args.debug:
-            traceback.print_exc()
-        print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", file=sys.stderr)
-        return EXIT_INTERNAL
+        if isinstance(exc, OSError) and exc.errno in PATH_ERRNOS and exc.filename:
+            reason = "permission denied" if exc.errno in (errno.EACCES, errno.EPERM) else exc.strerror
+            print(shorten(f"error: {exc.filename}: {reason}", 200), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        return _internal_error(exc, args.debug)
 
 
 if __name__ == "__main__":  # pragma: no cover

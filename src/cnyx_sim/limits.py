@@ -54,3 +54,4 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+

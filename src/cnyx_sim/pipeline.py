@@ -17,6 +17,7 @@ from cnyx_sim.checks import check_run
 from cnyx_sim.core.params import ModelParams
 from cnyx_sim.io import results as results_io
 from cnyx_sim.io.calibration import Calibration
+from cnyx_sim.limits import DEFAULT_LIMITS, Limits
 from cnyx_sim.runner import RunResult, run_one
 from cnyx_sim.scenario.load import LoadedScenario, prepare
 from cnyx_sim.targets import score_region_series
@@ -51,9 +52,10 @@ class PreparedScenario:
         return self.loaded.scenario.runs
 
 
-def prepare_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> PreparedScenario:
+def prepare_scenario(path: str | Path, overrides: dict[str, Any] | None = None, *,
+                     limits: Limits = DEFAULT_LIMITS) -> PreparedScenario:
     """Load and validate a scenario file (raises ``ScenarioError`` on bad input)."""
-    loaded, calibration, params = prepare(path, overrides)
+    loaded, calibration, params = prepare(path, overrides, limits=limits)
     return PreparedScenario(loaded, calibration, params)
 
 

@@ -1,4 +1,9 @@
-"""``cnyx-sim batch`` end to end: same bytes whatever the executor, kill -9 + resume, exit codes, load()."""
+"""``cnyx-sim batch`` end to end: same bytes whatever the executor, kill -9 + resume, exit codes, load().
+
+The kill tests are deterministic: a small driver (below, test code) runs the CLI with the store's ``record``
+(or its atomic part writer) wrapped so that the process announces the state it reached and then waits;
+the test kills it with SIGKILL at that known state. No wall-clock race, and no hook in production code.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -40,6 +44,63 @@ def recorded_chunks(folder: Path) -> int:
         return 0
 
 
+# Runs ``cnyx-sim`` with a pause at a known state: after the N-th chunk is recorded ("record") or after the
+# N-th part file's temporary copy is half written ("write"). It prints "paused" and waits to be killed.
+KILL_DRIVER = r"""
+import os, signal, sys
+from cnyx_sim.batch import store
+from cnyx_sim.cli import main
+
+mode, n = sys.argv[1], int(sys.argv[2])
+count = 0
+
+def pause():
+    print("paused", flush=True)
+    signal.pause()
+
+if mode == "record":
+    record = store.BatchStore.record
+    def record_then_pause(self, outcome):
+        global count
+        record(self, outcome)
+        count += 1
+        if count == n:
+            pause()
+    store.BatchStore.record = record_then_pause
+else:
+    write = store.write_bytes_atomic
+    def write_half_then_pause(path, data):
+        global count
+        if path.suffix == ".parquet":
+            count += 1
+            if count == n:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                (path.parent / f".{path.name}.killed.tmp").write_bytes(data[: len(data) // 2])
+                pause()
+        write(path, data)
+    store.write_bytes_atomic = write_half_then_pause
+sys.exit(main(sys.argv[3:]))
+"""
+
+
+def kill_when_paused(tmp_path: Path, mode: str, n: int, *args: str) -> None:
+    """Run the batch CLI under the driver, wait until it paused at the N-th event, then SIGKILL it."""
+    driver = tmp_path / "kill_driver.py"
+    driver.write_text(KILL_DRIVER, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(driver), mode, str(n), *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()  # blocks until the driver reached the state (or ended)
+        assert line.strip() == "paused", proc.stderr.read()
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.kill()
+        proc.wait(timeout=60)
+        proc.stdout.close()
+        proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL
+
+
 def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "cnyx_sim.cli", *args], capture_output=True, text=True,
                           env={**os.environ, **(env or {})}, timeout=300)
@@ -58,42 +119,47 @@ def test_workers_1_workers_2_and_dask_write_identical_bytes(scenarios, tmp_path)
     assert part_bytes(tmp_path / "dask") == one
 
 
-def test_batch_killed_mid_way_and_resumed_equals_the_uninterrupted_batch(scenarios, tmp_path):
-    args = [str(scenarios[0]), "--runs", "40", "--chunk-size", "2", "--quiet"]
-    assert main(["batch", *args, "--out", str(tmp_path / "whole")]) == 0
+def test_batch_killed_after_two_chunks_then_resumed_runs_only_the_rest_and_equals_the_whole(scenarios, tmp_path):
+    args = [str(scenarios[0]), "--runs", "8", "--chunk-size", "2", "--quiet"]
+    kill_when_paused(tmp_path, "record", 2, "batch", *args, "--out", str(tmp_path / "b"))
+    assert recorded_chunks(tmp_path / "b") == 2  # exactly the state the kill landed in
 
-    broken = tmp_path / "broken"
-    proc = subprocess.Popen([sys.executable, "-m", "cnyx_sim.cli", "batch", *args, "--out", str(broken)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while recorded_chunks(broken) < 1 and time.monotonic() < deadline:
-        time.sleep(0.005)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    assert 1 <= recorded_chunks(broken) < 20, "the kill must land mid-way"
-
-    result = cli("batch", *args, "--out", str(broken), "--resume")
-    assert result.returncode == 0, result.stderr
-    assert "done before resume" in result.stderr
-    assert part_bytes(broken) == part_bytes(tmp_path / "whole")
-
-
-def test_injected_crash_after_k_chunks_then_resume_runs_only_the_rest(scenarios, tmp_path):
-    args = [str(scenarios[0]), "--runs", "8", "--chunk-size", "2", "--out", str(tmp_path / "b")]
-    crashed = cli("batch", *args, env={"CNYX_SIM_CRASH_AFTER_CHUNKS": "2"})
-    assert crashed.returncode == 137
-    resumed = cli("batch", *args, "--resume")
+    resumed = cli("batch", *args[:-1], "--out", str(tmp_path / "b"), "--resume")
     assert resumed.returncode == 0, resumed.stderr
     assert "8/8 runs done (4 done before resume)" in resumed.stderr
-    assert main(["batch", *args[:-1], str(tmp_path / "whole"), "--quiet"]) == 0
+    assert main(["batch", *args, "--out", str(tmp_path / "whole")]) == 0
     assert part_bytes(tmp_path / "b") == part_bytes(tmp_path / "whole")
 
 
-def test_failing_run_gives_exit_3_and_is_listed(scenarios, tmp_path):
-    result = cli("batch", *map(str, scenarios), "--runs", "3", "--out", str(tmp_path / "b"),
-                 env={"CNYX_SIM_FAIL_RUNS": "policy:2"})
-    assert result.returncode == 3
-    assert "1 run(s) failed" in result.stderr and "policy run 2" in result.stderr
+def test_batch_killed_while_writing_a_part_leaves_no_leftover_after_resume(scenarios, tmp_path):
+    args = [str(scenarios[0]), "--runs", "6", "--chunk-size", "2", "--quiet"]
+    # A chunk writes one part per table (trajectories, targets, projects, sharing): part 6 is the second
+    # chunk's second table, half written to its temporary file when the process is killed.
+    kill_when_paused(tmp_path, "write", 6, "batch", *args, "--out", str(tmp_path / "b"))
+    leftovers = list((tmp_path / "b").rglob(".*.tmp"))
+    assert leftovers and recorded_chunks(tmp_path / "b") == 1
+
+    assert main(["batch", *args, "--out", str(tmp_path / "b"), "--resume"]) == 0
+    assert list((tmp_path / "b").rglob(".*.tmp")) == []
+    assert main(["batch", *args, "--out", str(tmp_path / "whole")]) == 0
+    assert part_bytes(tmp_path / "b") == part_bytes(tmp_path / "whole")
+
+
+def test_failing_run_gives_exit_3_and_is_listed(scenarios, tmp_path, monkeypatch, capsys):
+    from cnyx_sim.batch import worker
+
+    real = worker.run_tables
+
+    def run_tables(prepared, run):
+        if (prepared.name, run) == ("policy", 2):
+            raise RuntimeError("deliberate failure")
+        return real(prepared, run)
+
+    monkeypatch.setattr(worker, "run_tables", run_tables)  # in-process executor (workers 1)
+    code = main(["batch", *map(str, scenarios), "--runs", "3", "--out", str(tmp_path / "b")])
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "1 run(s) failed" in err and "policy run 2" in err and "deliberate failure" in err
     traj = cnyx_sim.load(tmp_path / "b")["trajectories"]
     assert traj.groupby("scenario")["run"].nunique().to_dict() == {"policy": 2, "short": 3}
 

@@ -168,11 +168,12 @@ def test_default_output_folder_is_results_scenario_name_under_the_current_direct
 
 def test_rerun_replaces_an_existing_output_folder(tmp_path, baseline_path, capsys):
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "stale.txt").write_text("old", encoding="utf-8")
-    assert cli.main(["run", str(baseline_path), "--out", str(out), "--runs", "1"]) == 0
+    assert cli.main(["run", str(baseline_path), "--out", str(out), "--runs", "1", "--seed", "1"]) == 0
+    (out / "stale.txt").write_text("old", encoding="utf-8")  # inside a previous run's results folder
+    assert cli.main(["run", str(baseline_path), "--out", str(out), "--runs", "1", "--seed", "2"]) == 0
     capsys.readouterr()
-    assert (out / "trajectories.parquet").is_file()
+    assert (out / "trajectories.parquet").is_file() and not (out / "stale.txt").exists()
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["seed"] == 2
 
 
 def test_validate_accepts_every_shipped_scenario(repo_root, capsys):

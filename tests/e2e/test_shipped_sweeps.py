@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cnyx_sim.batch.engine import plan_batch
+from cnyx_sim.batch.plan import plan_batch
 
 
 @pytest.mark.parametrize("sweep_name", ["growth_uncertainty.yaml"])

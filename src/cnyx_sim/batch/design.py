@@ -49,6 +49,8 @@ import hashlib
 import inspect
 import itertools
 import json
+import math
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -56,11 +58,14 @@ from typing import Any
 import numpy as np
 from scipy.stats import qmc
 
+from cnyx_sim.limits import DEFAULT_LIMITS, Limits
 from cnyx_sim.scenario.errors import ScenarioError
 from cnyx_sim.scenario.load import build_params, calibration_for, validate_document
 from cnyx_sim.scenario.yaml_io import ResolvedScenarioDoc, load_yaml_file
 
 METHODS = ("grid", "lhs", "sobol", "saltelli", "morris")
+#: Trajectory variables with sector rows only (no ``total`` row a sensitivity index could use).
+SECTOR_VARIABLES = ("va_real", "va_nominal", "sector_employment")
 DEFAULT_MORRIS_LEVELS = 4
 SAMPLE_SEPARATOR = ".s"
 
@@ -112,15 +117,40 @@ class Sweep:
         return sample_points(self)
 
 
+# YAML 1.1 (pyyaml) reads ``5e-3`` (no dot) as text; scenario files accept it (the schema converts it), so
+# sweep files do too.
+_NUMBER_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+#: Largest magnitude of a swept value: far beyond any parameter's range, and high - low stays finite.
+MAX_ABS_VALUE = 1e12
+
+
 def _number(sweep_error, key_path: tuple, value: Any) -> float:
+    if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value.strip()):
+        value = float(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise sweep_error(key_path, f"expected a number, got {value!r}")
-    return float(value)
+        shown = repr(value) if len(repr(value)) <= 40 else "text"
+        raise sweep_error(key_path, f"expected a number, got {shown}")
+    number = float(value)
+    if not math.isfinite(number) or abs(number) > MAX_ABS_VALUE:
+        raise sweep_error(key_path, f"expected a finite number of magnitude at most {MAX_ABS_VALUE:g}, got {number}")
+    return number
 
 
-def load_sweep(path: str | Path) -> Sweep:
+def sweep_size(sweep: Sweep) -> int:
+    """Points of the design, counted without building it (limits are checked before any allocation)."""
+    d = len(sweep.parameters)
+    if sweep.method == "grid":
+        return math.prod(len(p.values) for p in sweep.parameters)
+    if sweep.method == "saltelli":
+        return sweep.samples * (d + 2)
+    if sweep.method == "morris":
+        return sweep.samples * (d + 1)
+    return sweep.samples
+
+
+def load_sweep(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Sweep:
     """Read and check a sweep file; every problem is a one-line :class:`ScenarioError`."""
-    data, lines = load_yaml_file(path)
+    data, lines = load_yaml_file(path, limits=limits)
     file = str(path)
     probe = Sweep(file, "", 0, 0, (), (), lines, {})
     err = probe.error
@@ -136,22 +166,23 @@ def load_sweep(path: str | Path) -> Sweep:
         raise err(("sweep", extra[0]), f"unknown key; expected one of {', '.join(sorted(allowed))}")
     method = block.get("method")
     if method not in METHODS:
-        raise err(("sweep", "method"), f"expected one of {', '.join(METHODS)} (got {method!r})")
+        shown = f" (got {method!r})" if len(repr(method)) <= 40 else ""
+        raise err(("sweep", "method"), f"expected one of {', '.join(METHODS)}{shown}")
     seed = block.get("seed", 0)
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise err(("sweep", "seed"), f"expected a non-negative whole number (got {seed!r})")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+        raise err(("sweep", "seed"), f"expected a whole number from 0 to 2^63 - 1 (got {str(seed)[:30]})")
     levels = block.get("levels", DEFAULT_MORRIS_LEVELS)
     if "levels" in block and method != "morris":
         raise err(("sweep", "levels"), "grid levels are for method: morris only; drop 'levels'")
-    if isinstance(levels, bool) or not isinstance(levels, int) or levels < 2 or levels % 2:
-        raise err(("sweep", "levels"), f"expected an even whole number >= 2 (got {levels!r})")
+    if isinstance(levels, bool) or not isinstance(levels, int) or not 2 <= levels <= 1000 or levels % 2:
+        raise err(("sweep", "levels"), f"expected an even whole number from 2 to 1000 (got {str(levels)[:30]})")
     samples = block.get("samples")
     if method == "grid":
         if samples is not None:
             raise err(("sweep", "samples"), "a grid takes every combination of the listed values; drop 'samples'")
         samples = 0
     elif isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
-        raise err(("sweep", "samples"), f"expected a whole number >= 1 (got {samples!r})")
+        raise err(("sweep", "samples"), f"expected a whole number >= 1 (got {str(samples)[:30]})")
     params_block = block.get("parameters")
     if not isinstance(params_block, dict) or not params_block:
         raise err(("sweep", "parameters"), "expected a mapping of dotted key paths to {low, high} or {values}")
@@ -172,7 +203,7 @@ def load_sweep(path: str | Path) -> Sweep:
                 raise err(where, f"a {method} parameter needs exactly {{low: ..., high: ...}}")
             low, high = _number(err, where + ("low",), spec["low"]), _number(err, where + ("high",), spec["high"])
             if not low < high:
-                raise err(where + ("high",), f"must be greater than low ({low})")
+                raise err(where + ("high",), f"must be greater than low ({low:g})")
             parameters.append(SweepParameter(key, low=low, high=high))
     outcomes: tuple[str, ...] = ()
     sensitivity = block.get("sensitivity")
@@ -188,18 +219,46 @@ def load_sweep(path: str | Path) -> Sweep:
             except ValueError as exc:
                 raise err(("sweep", "sensitivity", "outcomes", i), str(exc)) from None
         outcomes = tuple(sensitivity["outcomes"])
+        if len(set(outcomes)) != len(outcomes):
+            raise err(("sweep", "sensitivity", "outcomes"), "an outcome is listed twice")
     return Sweep(file, method, int(samples), int(seed), tuple(parameters), outcomes, lines, data, levels)
 
 
 def parse_outcome(text: Any) -> tuple[str, str, int]:
     """``[region:]variable@year`` -> (region, variable, year); the region defaults to the total ``cnyx``."""
+    shown = repr(text) if len(repr(text)) <= 40 else "a long text"
     if not isinstance(text, str) or "@" not in text:
-        raise ValueError(f"expected [region:]variable@year such as gdp_nominal@2035 (got {text!r})")
+        raise ValueError(f"expected [region:]variable@year such as gdp_nominal@2035 (got {shown})")
     left, year = text.rsplit("@", 1)
     region, _, variable = left.rpartition(":")
-    if not variable or not year.isdigit():
-        raise ValueError(f"expected [region:]variable@year such as gdp_nominal@2035 (got {text!r})")
+    if not variable or not year.isdigit() or len(year) > 4:
+        raise ValueError(f"expected [region:]variable@year such as gdp_nominal@2035 (got {shown})")
     return (region or "cnyx"), variable, int(year)
+
+
+def check_outcomes(sweep: Sweep, prepared) -> None:
+    """Every sensitivity outcome names a trajectory variable, a region (``cnyx`` or a unit) and a simulated
+    year of the scenario ``prepared`` -- else no index could be computed (they would be NaN, silently)."""
+    from cnyx_sim.core.params import TAXES
+    from cnyx_sim.io.results import REGION_TOTAL, UNITS
+
+    geo = prepared.calibration.base.geography
+    years = prepared.loaded.scenario.years
+    regions = (REGION_TOTAL, *geo.cities.codes)
+    for i, text in enumerate(sweep.outcomes):
+        region, variable, year = parse_outcome(text)
+        where = ("sweep", "sensitivity", "outcomes", i)
+        if variable in SECTOR_VARIABLES:
+            raise sweep.error(where, f"{variable} is reported by sector, not as a total; use a total such as "
+                                     "gdp_nominal or industry_va_real")
+        if variable not in UNITS and variable not in {f"tax_gross_{tax}" for tax in TAXES}:
+            raise sweep.error(where, f"unknown outcome variable {variable[:40]!r}; expected a trajectory variable "
+                                     "such as gdp_nominal, gdp_real, population (docs/outputs.md)")
+        if region not in regions:
+            raise sweep.error(where, f"unknown region {region[:40]!r}; expected cnyx or a unit code such as {regions[1]}")
+        if not years.start <= year <= years.end:
+            raise sweep.error(where, f"year {year} is outside the simulated years {years.start}-{years.end} of "
+                                     f"scenario {prepared.name!r}")
 
 
 def _engine(kind: type, d: int, seed: int) -> qmc.QMCEngine:
@@ -299,7 +358,7 @@ def variant_name(base_name: str, sample: int) -> str:
 
 
 def make_variant(doc: ResolvedScenarioDoc, base_name: str, sweep: Sweep, sample: int, values: np.ndarray,
-                 overrides: dict[str, Any] | None):
+                 overrides: dict[str, Any] | None, *, limits: Limits = DEFAULT_LIMITS):
     """Validate one sample of ``doc``: returns ``(LoadedScenario, Calibration, ModelParams)``."""
     data = dict(doc.data)
     for param, value in zip(sweep.parameters, values):
@@ -309,7 +368,7 @@ def make_variant(doc: ResolvedScenarioDoc, base_name: str, sweep: Sweep, sample:
             raise sweep.error(("sweep", "parameters", param.key), exc.args[0]) from None
     merged = {**(overrides or {}), "name": variant_name(base_name, sample)}
     try:
-        loaded = validate_document(replace(doc, data=data), merged)
+        loaded = validate_document(replace(doc, data=data), merged, limits=limits)
         calibration = calibration_for(loaded)
         params = build_params(loaded, calibration)
     except ScenarioError as exc:

@@ -11,14 +11,18 @@ Layout of ``DIR``::
     failures.csv                    scenario, run, error of every failed run (only if some run failed)
     samples.csv                     variant -> swept parameter values (sweeps only)
 
-A part is written (atomically: temporary file + ``os.replace``) BEFORE the manifest records its chunk,
-so a ``kill -9`` at any moment leaves at worst a part that the manifest does not list; ``--resume``
-redoes that chunk and rewrites the same bytes. A chunk with a failed run is re-run on ``--resume``.
+A part is written (atomically: temporary file + ``os.replace``) BEFORE the manifest records its chunk with
+the part's sha256, so a ``kill -9`` at any moment leaves at worst a part that the manifest does not list, or
+a temporary file. ``--resume`` removes temporary files left by an interrupted writer, verifies every
+recorded part against its checksum (a part cut in half or changed is redone) and redoes the chunks that
+are not complete; a chunk with a failed run is re-run. A manifest that is not valid JSON is a clear error
+(exit 2), never a traceback.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -26,25 +30,29 @@ import shutil
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cnyx_sim.batch.engine import BatchPlan, Chunk, ChunkOutcome
+from cnyx_sim.batch.errors import BatchError
+from cnyx_sim.errors import shorten
+
+if TYPE_CHECKING:
+    from cnyx_sim.batch.plan import BatchPlan, Chunk
+    from cnyx_sim.batch.worker import ChunkOutcome
+
+__all__ = ["BatchError", "BatchStore", "MANIFEST", "is_batch_dir", "read_batch_directory", "read_manifest",
+           "read_table", "write_bytes_atomic"]
 
 MANIFEST = "batch.json"
 FAILURES = "failures.csv"
 SAMPLES = "samples.csv"
-FORMAT = "cnyx_sim.batch/1"
-#: Test-only: the parent exits abruptly (like ``kill -9``) after recording this many chunks.
-CRASH_AFTER_ENV = "CNYX_SIM_CRASH_AFTER_CHUNKS"
-
-
-class BatchError(ValueError):
-    """Bad batch input (e.g. ``--resume`` on another batch's folder). ``str()`` is one line; CLI exit 2."""
+FORMAT = "cnyx_sim.batch/2"
+#: Suffix of the temporary files of atomic writes (``.<name>.<random>.tmp``).
+TEMP_SUFFIX = ".tmp"
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -59,11 +67,50 @@ def is_batch_dir(path: str | Path) -> bool:
 
 
 def read_manifest(path: str | Path) -> dict[str, Any]:
-    return json.loads((Path(path) / MANIFEST).read_text(encoding="utf-8"))
+    """The manifest of a batch folder; a manifest that cannot be read or parsed is a :class:`BatchError`."""
+    file = Path(path) / MANIFEST
+    try:
+        manifest = json.loads(file.read_bytes().decode("utf-8"))
+    except OSError as exc:
+        raise BatchError(f"{file}: cannot read the batch manifest ({exc.strerror or type(exc).__name__})") from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        where = f" at line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else ""
+        raise BatchError(f"{file}: not a valid batch manifest (corrupt JSON{where}); use --force to start the batch "
+                         "again") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("chunks", {}), dict):
+        raise BatchError(f"{file}: not a valid batch manifest (expected a JSON object with chunks); use --force to "
+                         "start the batch again")
+    return manifest
+
+
+def remove_temporary_files(folder: Path) -> int:
+    """Remove what interrupted atomic writes left in ``folder`` and its table folders (``.*.tmp``); the store
+    is the folder's only writer, so these belong to a writer that died. Returns how many were removed."""
+    removed = 0
+    for directory in [folder, *(p for p in folder.iterdir() if p.is_dir())]:
+        for leftover in directory.glob(".*" + TEMP_SUFFIX):
+            if leftover.is_file():
+                leftover.unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
+def sha256_of(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def _identity_difference(old: dict[str, Any], new: dict[str, Any]) -> str:
+    return shorten(_identity_difference_text(old, new), 120)
+
+
+def _identity_difference_text(old: dict[str, Any], new: dict[str, Any]) -> str:
     old_v, new_v = old.get("variants", []), new.get("variants", [])
+    if not isinstance(old_v, list) or not all(isinstance(v, dict) and {"name", "content_hash", "runs", "seed"} <= set(v)
+                                              for v in old_v):
+        return "its manifest does not describe the variants"
     if [v["name"] for v in old_v] != [v["name"] for v in new_v]:
         return (f"scenarios differ (folder: {', '.join(v['name'] for v in old_v) or 'none'}; "
                 f"now: {', '.join(v['name'] for v in new_v)})")
@@ -74,6 +121,10 @@ def _identity_difference(old: dict[str, Any], new: dict[str, Any]) -> str:
             return f"scenario {a['name']!r} has {a['runs']} runs in the folder but {b['runs']} now"
         if a["seed"] != b["seed"]:
             return f"scenario {a['name']!r} has seed {a['seed']} in the folder but {b['seed']} now"
+        if a.get("input_files") != b.get("input_files"):
+            changed = sorted(k for k in set(a.get("input_files") or {}) | set(b.get("input_files") or {})
+                             if (a.get("input_files") or {}).get(k) != (b.get("input_files") or {}).get(k))
+            return f"data file(s) of scenario {a['name']!r} changed since the batch started: {', '.join(changed[:3])}"
     if old.get("sweep_hash") != new.get("sweep_hash"):
         return "the sweep differs"
     if old.get("chunk_size") != new.get("chunk_size"):
@@ -84,31 +135,48 @@ def _identity_difference(old: dict[str, Any], new: dict[str, Any]) -> str:
 class BatchStore:
     """Writes one batch folder; the single writer of its manifest (the parent process)."""
 
-    def __init__(self, out_dir: str | Path, plan: BatchPlan, manifest: dict[str, Any]) -> None:
+    def __init__(self, out_dir: str | Path, plan: "BatchPlan", manifest: dict[str, Any]) -> None:
         self.out_dir = Path(out_dir)
         self.plan = plan
         self.manifest = manifest
-        self._crash_after = int(os.environ.get(CRASH_AFTER_ENV, "0") or 0)
-        self._recorded_now = 0
 
     # ------------------------------------------------------------------------------------------ opening
     @classmethod
-    def open(cls, out_dir: str | Path, plan: BatchPlan, *, resume: bool = False, force: bool = False,
+    def open(cls, out_dir: str | Path, plan: "BatchPlan", *, resume: bool = False, force: bool = False,
              extra: dict[str, Any] | None = None) -> "BatchStore":
-        """Check the folder and return a store; raises :class:`BatchError` (nothing written) if refused."""
+        """Check the folder and return a store; raises :class:`BatchError` (nothing written) if refused or if
+        the folder cannot be written (permissions: the message names the path)."""
         out_dir = Path(out_dir)
+        try:
+            return cls._open(out_dir, plan, resume=resume, force=force, extra=extra)
+        except PermissionError as exc:
+            raise BatchError(f"{exc.filename or out_dir}: permission denied; choose another --out") from None
+        except OSError as exc:
+            if isinstance(exc, (FileNotFoundError, NotADirectoryError, FileExistsError)) or exc.errno is not None:
+                reason = exc.strerror or type(exc).__name__
+                raise BatchError(f"{exc.filename or out_dir}: cannot write the batch folder ({reason})") from None
+            raise
+
+    @classmethod
+    def _open(cls, out_dir: Path, plan: "BatchPlan", *, resume: bool, force: bool,
+              extra: dict[str, Any] | None) -> "BatchStore":
         identity = plan.identity()
         if out_dir.exists() and not out_dir.is_dir():
             raise BatchError(f"{out_dir}: exists and is not a folder")
         non_empty = out_dir.is_dir() and any(out_dir.iterdir())
         if resume and is_batch_dir(out_dir):
             manifest = read_manifest(out_dir)
-            if manifest.get("format") != FORMAT or manifest.get("identity") != identity:
+            if manifest.get("format") != FORMAT:
+                raise BatchError(f"{out_dir}: --resume refused, the folder holds a batch of another format "
+                                 f"({str(manifest.get('format'))[:30]!r}, now {FORMAT!r}); use --force to start "
+                                 "it again; nothing was changed")
+            if manifest.get("identity") != identity:
                 reason = _identity_difference(manifest.get("identity", {}), identity)
                 raise BatchError(f"{out_dir}: --resume refused, the folder holds a different batch: {reason}; "
                                  f"nothing was changed")
             manifest["status"] = "running"
             manifest.setdefault("resumed_utc", []).append(_now())
+            remove_temporary_files(out_dir)
             return cls(out_dir, plan, manifest)
         if non_empty and not force:
             if resume:
@@ -121,6 +189,7 @@ class BatchStore:
                              f"--out or use --force")
         if non_empty and force:
             cls._clear(out_dir)
+            remove_temporary_files(out_dir)
         manifest = {
             "format": FORMAT,
             "identity": identity,
@@ -148,19 +217,28 @@ class BatchStore:
             (out_dir / name).unlink(missing_ok=True)
 
     # ----------------------------------------------------------------------------------------- progress
-    def is_done(self, chunk: Chunk) -> bool:
-        record = self.manifest["chunks"].get(chunk.key)
-        if record is None or record["failed_runs"]:
-            return False
-        return all((self.out_dir / table / f"{chunk.key}.parquet").is_file() for table in record["parts"])
+    def is_done(self, chunk: "Chunk") -> bool:
+        """Whether the chunk is recorded without failures and every part matches its recorded checksum."""
+        verified = self.__dict__.setdefault("_verified", {})
+        if chunk.key not in verified:
+            verified[chunk.key] = self._verify(chunk)
+        return verified[chunk.key]
 
-    def pending(self) -> list[Chunk]:
+    def _verify(self, chunk: "Chunk") -> bool:
+        record = self.manifest["chunks"].get(chunk.key)
+        if not isinstance(record, dict) or record.get("failed_runs") or not isinstance(record.get("sha256"), dict):
+            return False
+        checksums = record["sha256"]
+        return set(checksums) == set(record.get("parts", ())) and all(
+            sha256_of(self.out_dir / table / f"{chunk.key}.parquet") == digest for table, digest in checksums.items())
+
+    def pending(self) -> list["Chunk"]:
         return [c for c in self.plan.chunks if not self.is_done(c)]
 
     def runs_done(self) -> int:
         return sum(len(c.runs) for c in self.plan.chunks if self.is_done(c))
 
-    def record(self, outcome: ChunkOutcome) -> None:
+    def record(self, outcome: "ChunkOutcome") -> None:
         """Write the chunk's parts, then record it in the manifest (in that order; see module doc)."""
         chunk = outcome.chunk
         for table, data in outcome.parts.items():
@@ -170,6 +248,7 @@ class BatchStore:
             "variant": variant,
             "runs": [chunk.first, chunk.last],
             "parts": sorted(outcome.parts),
+            "sha256": outcome.checksums(),
             "rows": outcome.rows,
             "failed_runs": [run for run, _ in outcome.failures],
             "seconds": round(outcome.seconds, 3),
@@ -180,12 +259,10 @@ class BatchStore:
             del failures[key]
         for run, error in outcome.failures:
             failures[f"{variant}/{run}"] = {"scenario": variant, "run": run, "chunk": chunk.key, "error": error}
+        self.__dict__.get("_verified", {}).pop(chunk.key, None)
         self._write_manifest()
         if outcome.failures or stale:
             self._write_failures()
-        self._recorded_now += 1
-        if self._crash_after and self._recorded_now >= self._crash_after:
-            os._exit(137)  # test hook: die like kill -9, without cleanup
 
     def finish(self, timings: dict[str, float], extra: dict[str, Any] | None = None) -> dict[str, Any]:
         failed = len(self.manifest["failures"])

@@ -1,14 +1,23 @@
-"""Output tables (the public output contract) and atomic writing of run directories.
+"""Output tables (the public output contract) and safe, atomic writing of run directories.
 
 Trajectories are long: ``scenario, run, region, sector, variable, unit, year, value``. ``region`` is a unit
 code or ``cnyx`` (the region total), ``sector`` a sector code or ``total``. A variable has either sector
 rows or a ``total`` row, never both, so summing a variable over sectors never double counts.
+
+Output safety (issue 12): a run folder is written into a hidden staging folder next to it and swapped in
+whole. ``--out`` may name a new path, an empty folder or a previous run folder (it holds a run's
+``manifest.json``); anything else -- a regular file, a batch folder, a folder of other files -- is refused
+with an :class:`OutputError` (exit 2) and left untouched. Staging folders left behind by a process that was
+killed are removed the next time a run writes next to them; permission problems are an ``OutputError``
+naming the path.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -17,6 +26,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
+from cnyx_sim.errors import InputError
 from cnyx_sim.runner import RunResult
 
 REGION_TOTAL = "cnyx"
@@ -274,6 +284,83 @@ def trajectories_frame(
 
 
 # ------------------------------------------------------------------------------------------- atomic writing
+class OutputError(InputError):
+    """An output path that must not be written (an existing file, a folder that is not a run's results) or
+    cannot be written (permissions). One line naming the path; CLI exit 2."""
+
+
+#: Errors of the operating system that mean "this output path cannot be written" (exit 2, not a crash).
+OUTPUT_ERRNOS = frozenset({errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.ENOTDIR,
+                           errno.EISDIR, errno.ENAMETOOLONG, errno.EEXIST})
+
+
+def output_error(exc: OSError, path: Path) -> OutputError:
+    """The :class:`OutputError` for an ``OSError`` met while writing ``path``."""
+    where = exc.filename or path
+    reason = exc.strerror or type(exc).__name__
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        reason = "permission denied"
+    return OutputError(f"{where}: cannot write results ({reason}); choose another --out")
+
+
+def is_run_directory(path: Path) -> bool:
+    """Whether ``path`` holds the results of a ``cnyx-sim run`` (its manifest), not a batch or other files."""
+    path = Path(path)
+    if (path / "batch.json").exists():
+        return False
+    try:
+        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and {"scenario_hash", "package_version"} <= set(manifest)
+
+
+def check_output_dir(out_dir: Path) -> None:
+    """Raise :class:`OutputError` unless ``out_dir`` may receive a run's results: a new path, an empty folder,
+    or a previous run folder (which is replaced whole)."""
+    out_dir = Path(out_dir)
+    if not os.path.lexists(out_dir):
+        return
+    if not out_dir.is_dir() or out_dir.is_symlink():
+        raise OutputError(f"{out_dir}: exists and is not a folder; choose another --out (nothing was written)")
+    try:
+        empty = not any(out_dir.iterdir())
+    except OSError as exc:
+        raise output_error(exc, out_dir) from None
+    if empty or is_run_directory(out_dir):
+        return
+    kind = "a batch folder" if (out_dir / "batch.json").exists() else "a folder that is not a run's results"
+    raise OutputError(f"{out_dir}: is {kind}; choose another --out or empty it (nothing was written)")
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists but not ours
+        return True
+    return True
+
+
+def remove_stale_staging(out_dir: Path) -> int:
+    """Remove staging and swap folders of ``out_dir`` left by writers that died (their pid is in the name)."""
+    pattern = re.compile(rf"^\.{re.escape(out_dir.name)}\.(?:stage-(\d+)\..*\.tmp|old-(\d+))$")
+    removed = 0
+    try:
+        siblings = list(out_dir.parent.iterdir())
+    except OSError:
+        return 0
+    for sibling in siblings:
+        match = pattern.match(sibling.name)
+        if match and sibling.is_dir() and not _pid_alive(int(match.group(1) or match.group(2))):
+            shutil.rmtree(sibling, ignore_errors=True)
+            removed += 1
+    return removed
+
+
 def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Write via a temporary file in the same folder, then ``os.replace`` (atomic on POSIX)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -298,8 +385,9 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 def write_json(data: Any, path: Path) -> None:
     def dump(p: Path) -> None:
-        p.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True, default=str) + "\n",
-                     encoding="utf-8")
+        # allow_nan=False: a NaN or infinity would make invalid JSON; validation keeps them out of scenarios.
+        p.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True, default=str,
+                                allow_nan=False) + "\n", encoding="utf-8")
 
     _atomic_write(path, dump)
 
@@ -307,14 +395,24 @@ def write_json(data: Any, path: Path) -> None:
 def write_run_directory(out_dir: Path, files: dict[str, Callable[[Path], None]]) -> None:
     """Write all files of a run directory at once: into a temporary sibling folder, then swap it in.
 
-    A reader never sees a half-written directory, and a failure leaves any previous directory intact.
+    A reader never sees a half-written directory, and a failure leaves any previous directory intact. The
+    target must pass :func:`check_output_dir`; problems writing it are :class:`OutputError` s.
     """
     out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
+    check_output_dir(out_dir)
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_staging(out_dir)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.stage-{os.getpid()}.", suffix=".tmp",
+                                        dir=out_dir.parent))
+    except OSError as exc:
+        if exc.errno in OUTPUT_ERRNOS:
+            raise output_error(exc, out_dir) from None
+        raise
     try:
         for name, write in files.items():
             write(staging / name)
+        check_output_dir(out_dir)  # again: the folder may have changed while the run was computing
         old = None
         if out_dir.exists():
             old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
@@ -322,6 +420,11 @@ def write_run_directory(out_dir: Path, files: dict[str, Callable[[Path], None]])
         os.replace(staging, out_dir)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if exc.errno in OUTPUT_ERRNOS:
+            raise output_error(exc, out_dir) from None
+        raise
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -33,7 +33,7 @@ from cnyx_sim.io.calibration import (
     load_travel_times_cached,
 )
 from cnyx_sim.io.datafile import DataFileError
-from cnyx_sim.limits import DEFAULT_LIMITS, Limits
+from cnyx_sim.limits import DEFAULT_LIMITS, LIFT_HINT, Limits
 from cnyx_sim.scenario.build import build_params
 from cnyx_sim.scenario.checks import CheckData, Problem, run_checks
 from cnyx_sim.scenario.errors import ScenarioError
@@ -46,7 +46,8 @@ from cnyx_sim.scenario.yaml_io import (
     scenario_error_from_pydantic,
 )
 
-__all__ = ["LoadedScenario", "build_params", "calibration_for", "load_scenario", "prepare", "validate_document"]
+__all__ = ["LoadedScenario", "build_params", "calibration_for", "check_runs_in_memory", "load_scenario", "prepare",
+           "validate_document"]
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,16 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None, *,
 def calibration_for(loaded: LoadedScenario) -> Calibration:
     """The calibration data a validated scenario was checked against (``data.calibration_dir``)."""
     return loaded.calibration
+
+
+def check_runs_in_memory(loaded: LoadedScenario, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse a ``cnyx-sim run`` whose runs would keep more tables in memory than ``limits`` allow (a batch
+    streams its runs to disk instead)."""
+    runs = loaded.scenario.runs
+    if limits.runs_in_memory is not None and runs > limits.runs_in_memory:
+        raise scenario_error_at(loaded.doc, ("runs",), f"{runs:,} runs in one `cnyx-sim run` keep every table in "
+                                                       f"memory; the limit is {limits.runs_in_memory:,} (use "
+                                                       f"`cnyx-sim batch`, or {LIFT_HINT})")
 
 
 def prepare(path: str | Path, overrides: dict[str, Any] | None = None, *,

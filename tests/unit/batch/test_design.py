@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from cnyx_sim.batch.design import (Sweep, SweepParameter, load_sweep, morris_effects, morris_unit_points,
                                    parse_outcome, set_key_path, sobol_indices, variant_name)
-from cnyx_sim.batch.engine import plan_batch
+from cnyx_sim.batch.plan import plan_batch
 from cnyx_sim.scenario.errors import ScenarioError
 
 BASELINE = Path(__file__).resolve().parents[3] / "scenarios" / "baseline.yaml"

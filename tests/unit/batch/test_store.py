@@ -8,8 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cnyx_sim.batch.engine import FAIL_RUNS_ENV, Chunk, ChunkOutcome, plan_batch, run_batch
+from cnyx_sim.batch import worker
+from cnyx_sim.batch.engine import run_batch
+from cnyx_sim.batch.plan import Chunk, plan_batch
 from cnyx_sim.batch.store import BatchError, BatchStore, read_batch_directory
+from cnyx_sim.batch.worker import ChunkOutcome, run_chunk
 
 BASELINE = Path(__file__).resolve().parents[3] / "scenarios" / "baseline.yaml"
 
@@ -44,8 +47,20 @@ def test_each_chunk_becomes_one_part_per_table_recorded_in_the_manifest(scenario
     assert sorted(traj["run"].unique()) == [0, 1, 2, 3, 4]
 
 
+def fail_runs(monkeypatch, failing: set[tuple[str, int]]) -> None:
+    """Make the listed (scenario, run) pairs raise inside the worker (in-process executor)."""
+    real = worker.run_tables
+
+    def run_tables(prepared, run):
+        if (prepared.name, run) in failing:
+            raise RuntimeError(f"deliberate failure of run {run}")
+        return real(prepared, run)
+
+    monkeypatch.setattr(worker, "run_tables", run_tables)
+
+
 def test_a_failing_run_is_recorded_and_the_others_still_run(scenario, tmp_path, monkeypatch):
-    monkeypatch.setenv(FAIL_RUNS_ENV, "short:1")
+    fail_runs(monkeypatch, {("short", 1)})
     out = tmp_path / "b"
     summary = run_batch([scenario], runs=4, out=out, chunk_size=2)
     assert summary.runs_failed == 1
@@ -56,7 +71,7 @@ def test_a_failing_run_is_recorded_and_the_others_still_run(scenario, tmp_path, 
     assert sorted(traj["run"].unique()) == [0, 2, 3]
     assert json.loads((out / "batch.json").read_text())["status"] == "complete_with_failures"
     # --resume re-runs the chunk with the failure; once the cause is gone the batch is complete.
-    monkeypatch.delenv(FAIL_RUNS_ENV)
+    monkeypatch.undo()
     again = run_batch([scenario], runs=4, out=out, chunk_size=2, resume=True)
     assert again.runs_failed == 0 and again.runs_ran == 2
     assert not (out / "failures.csv").exists()
@@ -68,8 +83,6 @@ def test_resume_after_a_crash_equals_the_uninterrupted_batch(scenario, tmp_path)
     run_batch([scenario], runs=6, out=whole, chunk_size=2)
     plan = plan_batch([scenario], runs=6, chunk_size=2)
     store = BatchStore.open(broken, plan)
-    from cnyx_sim.batch.engine import run_chunk
-
     store.record(run_chunk(plan.variants, plan.chunks[1]))  # one chunk finished, then the process "died"
     summary = run_batch([scenario], runs=6, out=broken, resume=True)
     assert summary.runs_done_before == 2 and summary.runs_ran == 4
