@@ -42,6 +42,16 @@ def _non_negative_int(text: str) -> int:
     return value
 
 
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text[:20]!r}") from None
+    if not 0 < value < 1e6:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text[:20]!r}")
+    return value
+
+
 def _positive_int(text: str) -> int:
     value = _non_negative_int(text)
     if value < 1:
@@ -98,6 +108,8 @@ def _add_batch_parsers(sub) -> None:
     batch.add_argument("--executor", choices=("process", "dask"), default="process",
                        help="process pool (default) or Dask distributed (LocalCluster unless --scheduler)")
     batch.add_argument("--scheduler", default=None, help="Dask scheduler address tcp://HOST:PORT (--executor dask)")
+    batch.add_argument("--connect-timeout", type=_positive_float, default=None, metavar="SECONDS",
+                       help="give up on an unreachable --scheduler after this long (default 20; exit 2, nothing written)")
     batch.add_argument("--resume", action="store_true", help="finish an interrupted batch in --out (same inputs)")
     batch.add_argument("--force", action="store_true", help="write into a non-empty folder, replacing a batch there")
     batch.add_argument("--chunk-size", type=_positive_int, default=None,
@@ -289,7 +301,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     summary = run_batch(args.scenarios, runs=args.runs, out=args.out, workers=args.workers,
                         executor=args.executor, scheduler=args.scheduler, resume=args.resume, force=args.force,
                         chunk_size=args.chunk_size, sweep=args.sweep, seed=args.seed,
-                        progress="final" if args.quiet else True, limits=_limits(args))
+                        progress="final" if args.quiet else True, limits=_limits(args),
+                        **({"connect_timeout": args.connect_timeout} if args.connect_timeout else {}))
     for warnings in summary.warnings.values():
         print_warnings(warnings)
     if summary.runs_failed:

@@ -25,7 +25,8 @@ class Limits:
 
     Attributes
     ----------
-    yaml_file_bytes : size of one scenario or sweep file (the shipped baseline is ~10 kB).
+    yaml_file_bytes : size of one scenario or sweep file (the shipped baseline is ~10 kB; parsing and
+        checking a file at the limit takes about a second).
     data_file_bytes : size of one data file (calibration CSVs, travel times; the largest shipped is ~60 kB).
     yaml_nodes : YAML entries after expanding aliases (guards against "billion laughs" documents).
     expected_projects : expected industrial-transfer projects of one run, from the arrival rates and the
@@ -35,7 +36,7 @@ class Limits:
     batch_runs : runs of one batch (variants x runs), which the batch plan lists up front.
     """
 
-    yaml_file_bytes: int | None = 1_000_000
+    yaml_file_bytes: int | None = 256_000
     data_file_bytes: int | None = 20_000_000
     yaml_nodes: int | None = 1_000_000
     expected_projects: float | None = 200_000

@@ -96,13 +96,16 @@ class BatchPlan:
         }
 
 
-def _check_size(n_variants: int, runs: int, limits: Limits) -> None:
+def _check_size(n_variants: int, runs: int, limits: Limits, sweep) -> None:
+    """The batch's size against the limits, before any sample is drawn (a sweep's problem is located in it)."""
+    key = ("sweep", "parameters" if sweep is not None and sweep.method == "grid" else "samples")
     if limits.sweep_variants is not None and n_variants > limits.sweep_variants:
-        raise BatchError(f"the batch has {n_variants:,} scenario variants; the limit is {limits.sweep_variants:,} "
-                         f"({LIFT_HINT})")
+        message = (f"the batch would have {n_variants:,} scenario variants; the limit is "
+                   f"{limits.sweep_variants:,} ({LIFT_HINT})")
+        raise sweep.error(key, message) if sweep is not None else BatchError(message)
     if limits.batch_runs is not None and runs > limits.batch_runs:
-        raise BatchError(f"the batch has {runs:,} runs (variants x runs); the limit is {limits.batch_runs:,} "
-                         f"({LIFT_HINT})")
+        message = f"the batch would have {runs:,} runs (variants x runs); the limit is {limits.batch_runs:,} ({LIFT_HINT})"
+        raise sweep.error(key, message) if sweep is not None else BatchError(message)
 
 
 def plan_batch(scenarios, runs: int | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE,
@@ -129,7 +132,7 @@ def plan_batch(scenarios, runs: int | None = None, chunk_size: int = DEFAULT_CHU
         sweep = load_sweep(sweep, limits=limits)
     bases = [prepare_scenario(path, overrides, limits=limits) for path in scenarios]
     points = 1 if sweep is None else sweep_size(sweep)
-    _check_size(len(bases) * points, sum(b.runs for b in bases) * points, limits)
+    _check_size(len(bases) * points, sum(b.runs for b in bases) * points, limits, sweep)
     variants: list[Variant] = []
     for path, base in zip(scenarios, bases):
         if sweep is None:

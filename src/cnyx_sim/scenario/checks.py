@@ -48,6 +48,7 @@ class CheckData:
     sectors: tuple[str, ...]
     base_sector_value_added: np.ndarray  # [sector] regional nominal VA of the base year, 亿元
     limits: Limits
+    written: frozenset | None = None  # key paths the scenario files write (None: treat every value as written)
 
     @property
     def nodes(self) -> tuple[str, ...]:
@@ -183,11 +184,14 @@ def _dated(s: Scenario) -> Iterator[tuple[tuple, dt.date, str]]:
 
 
 def check_dates_in_horizon(s: Scenario, data: CheckData) -> list[Problem]:
-    """Warnings for dates that do not act inside the simulated years: after the last one (no effect), or
-    before the first (in effect throughout; an event may already be in the base-year travel times)."""
+    """Warnings for dates a scenario file writes that do not act inside the simulated years: after the last
+    one (no effect), or before the first (in effect throughout; an event may already be in the base-year
+    travel times). Defaults of the schema are not warned about (they serve every horizon)."""
     problems = []
     first, last = s.years.start + 1, s.years.end
     for key, date, what in _dated(s):
+        if data.written is not None and key[:-1] not in data.written and key not in data.written:
+            continue
         year = effective_year(date)
         if year > last:
             problems.append(Problem(key, f"{what} on {date} takes effect in {year}, after the last simulated year "

@@ -167,7 +167,8 @@ def validate_document(doc: ResolvedScenarioDoc, overrides: dict[str, Any] | None
                                 provinces=tuple(geo.provinces.codes), start=frame.years.start, end=frame.years.end)
     scenario = _schema(Scenario, data, doc, {CONTEXT_KEY: context})
     problems = run_checks(scenario, CheckData(context.units, context.sectors,
-                                              calibration.base.value_added_nominal.sum(axis=0), limits))
+                                              calibration.base.value_added_nominal.sum(axis=0), limits,
+                                              written=frozenset(doc.origin)))
     errors = [p for p in problems if not p.is_warning]
     if errors:
         raise scenario_error_at(doc, errors[0].key_path, errors[0].message)

@@ -52,6 +52,8 @@ _YAML_TAG_PREFIX = "tag:yaml.org,2002:"
 _TOP_LEVEL_EXPECTED = "expected a mapping at the top level"
 # Inputs whose repr is longer than this are not echoed in messages.
 _MAX_ECHO_LEN = 40
+# Errors looked at to pick the one reported (a union's members come first; a huge mapping gives thousands).
+_MAX_ERRORS_SCANNED = 50
 # pydantic error type of the typed fields' own problems (``scenario.types.located_error``).
 _TYPED_FIELD_ERROR = "cnyx_sim"
 
@@ -66,7 +68,13 @@ def _show_tag(tag: str) -> str:
     return "!!" + tag[len(_YAML_TAG_PREFIX):] if tag.startswith(_YAML_TAG_PREFIX) else tag
 
 
-class ScenarioLoader(yaml.SafeLoader):
+#: libyaml's parser when pyyaml was built with it (about 10 times faster on large files), else pyyaml's
+#: own; both compose the same nodes, and the constructor and resolver are the safe ones either way.
+_SafeBase = getattr(yaml, "CSafeLoader", None) if getattr(yaml, "__with_libyaml__", False) else None
+_SafeBase = _SafeBase or yaml.SafeLoader
+
+
+class ScenarioLoader(_SafeBase):
     """SafeLoader that rejects duplicate keys and records key line numbers.
 
     After :meth:`get_single_data`, :attr:`key_lines` maps the key path of
@@ -205,7 +213,7 @@ class ScenarioLoader(yaml.SafeLoader):
             key_id = _normalised_key(key)
             if key_id in first_seen:
                 first_key, first_line = first_seen[key_id]
-                same_as = "" if repr(first_key) == repr(key) else f" (same as '{first_key}')"
+                same_as = "" if repr(first_key) == repr(key) else f" (the same as {first_key!r})"
                 key_positions = positions | {len(path)} if _is_index(key) else positions
                 raise ScenarioError(
                     self.file, path + (key,), line,
@@ -687,7 +695,7 @@ def _first_error(data: Any, errors: list[Mapping[str, Any]]) -> tuple[Mapping[st
     year, the number member's does not)."""
     first = errors[0]
     best, best_path = first, _error_key_path(data, first)
-    for other in errors[1:]:
+    for other in errors[1:_MAX_ERRORS_SCANNED]:
         path = _error_key_path(data, other)
         if len(path) > len(best_path) and path[: len(best_path)] == best_path:
             best, best_path = other, path
@@ -704,6 +712,8 @@ def _describe_pydantic_error(error: Mapping[str, Any]) -> str:
         return "unknown key (not allowed here)"
     if error_type == _TYPED_FIELD_ERROR:
         return message  # written for the user, quoting what it needs
+    if error_type in ("model_type", "model_attributes_type", "dict_type"):
+        message = "expected a mapping of keys and values"
     if error_type == "value_error":
         message = message.removeprefix("Value error, ")
     elif error_type == "assertion_error":

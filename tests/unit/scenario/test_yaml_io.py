@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import pickle
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from yaml_strategies import yaml_documents
 
 from cnyx_sim.scenario.errors import ScenarioError, format_key_path
 from cnyx_sim.scenario.yaml_io import (
@@ -125,7 +128,9 @@ def test_syntax_error_reports_line_on_one_line(tmp_path):
     with pytest.raises(ScenarioError) as info:
         load_yaml_file(path)
     assert info.value.line == 3
-    assert str(info.value) == f"{path}:3: <top level>: invalid YAML: mapping values are not allowed here"
+    # libyaml says "... not allowed in this context", pyyaml's own parser "... not allowed here".
+    assert str(info.value).startswith(f"{path}:3: <top level>: invalid YAML: mapping values are not allowed ")
+    assert "\n" not in str(info.value)
 
 
 def test_unclosed_flow_list_reports_line_and_context(tmp_path):
@@ -442,20 +447,37 @@ def test_pydantic_union_member_names_stripped_from_key_path(tmp_path):
     assert (err.key_path, err.line) == (("plant", "panels"), 2)
 
 
-# -- property test ------------------------------------------------------------------------
+# -- property tests ------------------------------------------------------------------------
 
 leaves = st.one_of(
     st.integers(),
     st.floats(allow_nan=False),
     st.text(max_size=20),
+    st.none(),
+    st.booleans(),
 )
-keys = st.text(max_size=10)
+keys = st.one_of(st.text(max_size=10), st.integers(min_value=2000, max_value=2040))
 nested = st.recursive(
     leaves,
-    lambda children: st.dictionaries(keys, children, max_size=4),
+    lambda children: st.one_of(st.dictionaries(keys, children, max_size=4), st.lists(children, max_size=3)),
     max_leaves=20,
 )
 documents = st.dictionaries(keys, nested, max_size=5)
+
+
+def _key_id(key: Any) -> Any:
+    """How the loader identifies a key: integer text is the integer it spells (a year)."""
+    return int(key) if isinstance(key, str) and re.fullmatch(r"[+-]?[0-9]+", key) else key
+
+
+def has_colliding_keys(value: Any) -> bool:
+    """Whether some mapping holds two keys the loader treats as one (2022 and "2022")."""
+    if isinstance(value, dict):
+        ids = [_key_id(k) for k in value]
+        return len(set(ids)) < len(ids) or any(has_colliding_keys(v) for v in value.values())
+    if isinstance(value, list):
+        return any(has_colliding_keys(v) for v in value)
+    return False
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -465,7 +487,56 @@ def test_load_round_trips_safe_dump_and_every_key_path_has_a_line(tmp_path, docu
     # Default (escaping) dump: with allow_unicode=True pyyaml itself does not
     # round-trip some line-break characters such as U+0085.
     path.write_text(yaml.safe_dump(document), encoding="utf-8")
+    if has_colliding_keys(document):
+        with pytest.raises(ScenarioError, match="duplicate key"):
+            load_yaml_file(path)
+        return
     data, lines = load_yaml_file(path)
     assert data == document
     assert set(lines) == all_key_paths(document)
     assert all(isinstance(line, int) and line >= 1 for line in lines.values())
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equality that treats NaN as equal to NaN (``.nan`` loads as a NaN)."""
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    return a == b and type(a) is type(b)
+
+
+#: Why the loader may refuse a document that pyyaml itself loads (each a documented rule of the loader).
+REFUSALS = ("duplicate key", "an alias refers to the mapping or list that contains it",
+            "a '<<' merge refers to the mapping that contains it", "mapping keys must be plain names or numbers",
+            "expected a mapping at the top level", "a '<<' merge key needs a mapping")
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=yaml_documents())
+def test_hand_written_yaml_with_anchors_merges_and_hostile_scalars_loads_like_pyyaml_or_is_refused_in_one_line(
+        tmp_path, text):
+    path = tmp_path / "prop.yaml"
+    path.write_text(text, encoding="utf-8")
+    try:
+        reference = yaml.load(text, Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+        reference = _FAILED
+    try:
+        data, lines = load_yaml_file(path)
+    except ScenarioError as exc:  # the only exception the loader may raise
+        message = str(exc)
+        assert "\n" not in message and message.startswith(str(path))
+        if reference is not _FAILED:
+            assert any(reason in message for reason in REFUSALS), (message, text)
+        return
+    assert reference is not _FAILED, text
+    assert same(data, reference), text
+    assert not has_colliding_keys(data), text  # a year written twice never gets through
+    assert set(lines) >= all_key_paths(data) - {p for p in all_key_paths(data) if "<<" in p}
+    assert all(isinstance(line, int) and line >= 1 for line in lines.values())
+
+
+_FAILED = object()
