@@ -79,9 +79,15 @@ def _where(exc: BaseException) -> tuple[str, str, int | None]:
 
 
 def _suspect(loaded: "LoadedScenario", stem: str) -> tuple[str, ...]:
+    """The first suspect the named scenario file writes, else one a parent file writes, else the first."""
     candidates = SUSPECTS.get(stem) or SUSPECTS[_FALLBACK]
-    written = {path[:2] for path in loaded.doc.origin}
-    return next((key for key in candidates if key in written), candidates[0])
+    origin = loaded.doc.origin
+    for files in ({loaded.doc.path}, set(loaded.doc.files)):
+        written = {path[:2] for path, (file, _) in origin.items() if file in files}
+        found = next((key for key in candidates if key in written), None)
+        if found is not None:
+            return found
+    return candidates[0]
 
 
 def _is_numerical(exc: BaseException) -> bool:
@@ -98,8 +104,8 @@ def located_numerical_error(exc: BaseException, loaded: "LoadedScenario") -> Sce
     when = f" in {year}" if year is not None else ""
     what = str(exc).split("\n")[0][:40] or type(exc).__name__
     section = key[0]
-    return scenario_error_at(loaded.doc, key, f"the run failed numerically{when} ({what}, {location or stem}); "
-                                              f"this or another {section} parameter is probably too extreme")
+    return scenario_error_at(loaded.doc, key, f"the run failed numerically{when} ({what} at {location or stem}); "
+                                              f"check this and the other {section} parameters")
 
 
 @contextlib.contextmanager

@@ -126,9 +126,3 @@ def open_executor(variants: tuple["Variant", ...], executor: str = "process", wo
         if cluster is not None:
             cluster.close()
 
-
-def execute(variants: tuple["Variant", ...], chunks: Sequence["Chunk"], executor: str = "process", workers: int = 1,
-            scheduler: str | None = None, cluster_kwargs: dict[str, Any] | None = None) -> Iterator[ChunkOutcome]:
-    """Outcomes of ``chunks`` (a generator that opens and closes the executor around them)."""
-    with open_executor(variants, executor, workers, scheduler, cluster_kwargs) as run:
-        yield from run(chunks)

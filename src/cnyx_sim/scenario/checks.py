@@ -113,8 +113,8 @@ def check_project_volume(s: Scenario, data: CheckData) -> list[Problem]:
     if expected > limit:
         shown = f"{expected:.3g}" if np.isfinite(expected) else "more than 1e308"
         return [Problem(("transfer", "arrival_rate"),
-                        f"about {shown} projects would arrive over the horizon (arrival rates x land-cost and wage "
-                        f"push); the limit is {limit:,.0f} per run ({LIFT_HINT})")]
+                        f"about {shown} projects per run (limit {limit:,.0f}; {LIFT_HINT}): arrival rates x "
+                        "land-cost and wage push over the horizon")]
     return []
 
 

@@ -449,8 +449,8 @@ def check_agreements(
                 names = ", ".join(repr(agreements[j].id) for j in together[:3])
                 more = f" and {len(together) - 3} more" if len(together) > 3 else ""
                 problems.append((prefix + (last, key),
-                                 f"agreements {names}{more} on {agreement.applies_to!r} together give away "
-                                 f"{total:.0%} of the same {what} in overlapping years; at most 100% allowed"))
+                                 f"{total:.0%} of the same {what} given away in overlapping years (at most 100%) "
+                                 f"by agreements {names}{more} on {agreement.applies_to!r}"))
     return problems
 
 
