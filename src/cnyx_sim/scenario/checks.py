@@ -143,9 +143,8 @@ def check_parks(s: Scenario, data: CheckData) -> list[Problem]:
             if code not in data.sectors:
                 problems.append(Problem(base + ("target_sectors", i), _unknown("sector code", code, data.sectors)))
         if park.start_year > s.years.end:
-            problems.append(Problem(base + ("start_year",), f"the park opens in {park.start_year}, after the last "
-                                                            f"simulated year {s.years.end}: it takes no project",
-                                    is_warning=True))
+            problems.append(Problem(base + ("start_year",), f"no effect: the park opens in {park.start_year}, after "
+                                                            f"the last simulated year {s.years.end}", is_warning=True))
     return problems
 
 
@@ -194,17 +193,17 @@ def check_dates_in_horizon(s: Scenario, data: CheckData) -> list[Problem]:
             continue
         year = effective_year(date)
         if year > last:
-            problems.append(Problem(key, f"{what} on {date} takes effect in {year}, after the last simulated year "
-                                         f"{last}: no effect", is_warning=True))
+            problems.append(Problem(key, f"no effect: {what} ({date}) takes effect in {year}, after the last "
+                                         f"simulated year {last}", is_warning=True))
         elif year < first:
-            problems.append(Problem(key, f"{what} on {date} takes effect before the first simulated year {first}: "
-                                         "in effect throughout", is_warning=True))
+            problems.append(Problem(key, f"in effect throughout: {what} ({date}) takes effect before the first "
+                                         f"simulated year {first}", is_warning=True))
     parks = {p.id: ParkRef(p.id, p.host, tuple(p.partners), p.start_year) for p in s.parks}
     for i, agreement in enumerate(s.sharing.agreements if s.sharing.enabled else ()):
         start = resolved_start(agreement, parks, first)
         if start > last:
-            problems.append(Problem(("sharing", "agreements", i), f"agreement {agreement.id!r} starts in {start}, "
-                                                                  f"after the last simulated year {last}: no effect",
+            problems.append(Problem(("sharing", "agreements", i), f"no effect: agreement {agreement.id!r} starts in "
+                                                                  f"{start}, after the last simulated year {last}",
                                     is_warning=True))
     return problems
 

@@ -142,3 +142,65 @@ def test_chunk_without_rows_writes_no_part(scenario, tmp_path):
     store.record(ChunkOutcome(Chunk(0, 0, 1), {}, {}, [(0, "boom")], 0.0))
     assert not (tmp_path / "b" / "trajectories").exists()
     assert read_batch_directory(tmp_path / "b")["failures"]["run"].tolist() == [0]
+
+
+# ------------------------------------------------------------------------------------------- integrity
+def test_each_part_is_recorded_with_its_sha256_and_verified(scenario, tmp_path):
+    import hashlib
+
+    out = tmp_path / "b"
+    run_batch([scenario], runs=2, out=out, chunk_size=2)
+    record = json.loads((out / "batch.json").read_text())["chunks"]["part-v0000-r0000000"]
+    part = out / "trajectories" / "part-v0000-r0000000.parquet"
+    assert record["sha256"]["trajectories"] == hashlib.sha256(part.read_bytes()).hexdigest()
+    plan = plan_batch([scenario], runs=2, chunk_size=2)
+    store = BatchStore.open(out, plan, resume=True)
+    assert store.pending() == []
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "delete"])
+def test_a_damaged_or_missing_part_makes_its_chunk_pending_again(scenario, tmp_path, damage):
+    out = tmp_path / "b"
+    run_batch([scenario], runs=4, out=out, chunk_size=2)
+    part = out / "targets" / "part-v0000-r0000002.parquet"
+    data = part.read_bytes()
+    if damage == "truncate":
+        part.write_bytes(data[: len(data) // 2])
+    elif damage == "flip":
+        part.write_bytes(data[:-9] + bytes([data[-9] ^ 1]) + data[-8:])
+    else:
+        part.unlink()
+    store = BatchStore.open(out, plan_batch([scenario], runs=4, chunk_size=2), resume=True)
+    assert [c.key for c in store.pending()] == ["part-v0000-r0000002"]
+    run_batch([scenario], runs=4, out=out, resume=True)
+    assert part.read_bytes() == data
+
+
+def test_a_corrupt_or_foreign_manifest_is_a_batch_error_not_a_traceback(scenario, tmp_path):
+    out = tmp_path / "b"
+    run_batch([scenario], runs=1, out=out)
+    for text, expected in (("{not json", "corrupt JSON at line 1"), ("[1, 2]", "expected a JSON object"),
+                           ('{"format": "cnyx_sim.batch/1", "chunks": {}}', "another format")):
+        (out / "batch.json").write_text(text)
+        with pytest.raises(BatchError, match=expected) as info:
+            run_batch([scenario], runs=1, out=out, resume=True)
+        assert "\n" not in str(info.value) and str(out) in str(info.value)
+
+
+def test_the_batch_identity_holds_the_hash_of_every_data_file(scenario):
+    identity = plan_batch([scenario], runs=1).identity()
+    files = identity["variants"][0]["input_files"]
+    assert set(files) == {"calibration/regions.csv", "calibration/sectors.csv", "calibration/base_year_2021.csv",
+                          "travel_times"}
+    assert all(len(digest) == 64 for digest in files.values())
+
+
+def test_temporary_files_of_an_interrupted_writer_are_removed_on_resume(scenario, tmp_path):
+    out = tmp_path / "b"
+    run_batch([scenario], runs=2, out=out, chunk_size=2)
+    leftovers = [out / ".batch.json.abc.tmp", out / "trajectories" / ".part-v0000-r0000000.parquet.xyz.tmp"]
+    for path in leftovers:
+        path.write_bytes(b"half")
+    (out / "keep.tmp").write_bytes(b"not ours: no leading dot")
+    run_batch([scenario], runs=2, out=out, resume=True)
+    assert not any(path.exists() for path in leftovers) and (out / "keep.tmp").exists()
