@@ -49,10 +49,6 @@ class Limits:
         """No limits (``--lift-limits``)."""
         return cls(**{f.name: None for f in fields(cls)})
 
-    @property
-    def is_lifted(self) -> bool:
-        return all(getattr(self, f.name) is None for f in fields(self))
-
 
 DEFAULT_LIMITS = Limits()
 

@@ -42,7 +42,7 @@ from cnyx_sim.errors import MAX_MESSAGE_CHARS, InputError, shorten
 from cnyx_sim.io.files import read_regular_file
 from cnyx_sim.limits import DEFAULT_LIMITS, Limits
 
-__all__ = ["Column", "DataFileError", "Table", "TableSpec", "read_table"]
+__all__ = ["Column", "DataFileError", "Table", "TableSpec", "bounded", "read_table"]
 
 Kind = Literal["text", "code", "int", "float", "bool"]
 _CODE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
@@ -271,9 +271,3 @@ def bounded(column: str, rules: dict[str, tuple[str, float | None, float | None]
 
     return check
 
-
-def require_columns(table: Table, names: Sequence[str]) -> None:
-    """Raise unless ``table`` has every column of ``names`` (for optional spec columns needed by a caller)."""
-    missing = [n for n in names if n not in table.columns]
-    if missing:
-        raise DataFileError(table.path, None, "", f"missing column(s) {', '.join(missing)}")

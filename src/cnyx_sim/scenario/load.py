@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ from cnyx_sim.io.calibration import (
 from cnyx_sim.io.datafile import DataFileError
 from cnyx_sim.limits import DEFAULT_LIMITS, LIFT_HINT, Limits
 from cnyx_sim.scenario.build import build_params
-from cnyx_sim.scenario.checks import CheckData, Problem, run_checks
+from cnyx_sim.scenario.checks import EXTERNAL_NODES, CheckData, Problem, run_checks
 from cnyx_sim.scenario.errors import ScenarioError
 from cnyx_sim.scenario.schema import DataSection, Scenario, Years
 from cnyx_sim.scenario.types import CONTEXT_KEY, ValidationContext
@@ -72,7 +72,6 @@ class LoadedScenario:
     calibration: Calibration | None = None
     travel_times: TravelTimes | None = None
     warnings: tuple[str, ...] = ()
-    limits: Limits = field(default=DEFAULT_LIMITS, compare=False)
 
     @property
     def path(self) -> Path:
@@ -136,8 +135,6 @@ def _travel_times(doc: ResolvedScenarioDoc, scenario: Scenario, calibration: Cal
                   limits: Limits) -> TravelTimes | None:
     if not scenario.transfer.enabled:
         return None
-    from cnyx_sim.scenario.checks import EXTERNAL_NODES
-
     name = scenario.infrastructure.travel_times_file
     path = (Path(doc.path).parent / name).resolve() if name is not None else calibration.directory / DEFAULT_TRAVEL_TIMES
     nodes = tuple(calibration.base.geography.cities.codes) + EXTERNAL_NODES
@@ -176,7 +173,7 @@ def validate_document(doc: ResolvedScenarioDoc, overrides: dict[str, Any] | None
     resolved = scenario.model_dump(mode="json")
     return LoadedScenario(scenario=scenario, doc=doc, resolved=resolved, content_hash=_canonical_hash(resolved),
                           calibration=calibration, travel_times=travel_times,
-                          warnings=tuple(_warning_line(doc, p) for p in problems if p.is_warning), limits=limits)
+                          warnings=tuple(_warning_line(doc, p) for p in problems if p.is_warning))
 
 
 def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None, *,
