@@ -67,6 +67,12 @@ class CnyxModel(mesa.Model):
         super().__init__(rng=streams["mesa"])
         if params.start_year != base.year:
             raise ValueError(f"scenario starts in {params.start_year} but the base-year data are for {base.year}")
+        # Parameter uncertainty (docs/model.md 5.6): each run uses one posterior draw of the fitted growth
+        # parameters, picked by its own stream, so paired variants share the draw of each run.
+        self.parameter_draw = -1
+        if params.parameter_draws is not None and params.parameter_draws.n_draws > 0:
+            self.parameter_draw = int(streams["parameters"].integers(params.parameter_draws.n_draws))
+            params = params.with_draw(self.parameter_draw)
         self.base = base
         self.params = params
         self.geography = base.geography
@@ -112,7 +118,7 @@ class CnyxModel(mesa.Model):
         p, geo, base = self.params, self.geography, self.base
         va = base.value_added_nominal.astype(float).copy()
         alpha = p.production.capital_share
-        capital_stock = va * p.capital.capital_output_ratio[None, :]
+        capital_stock = va * np.broadcast_to(p.capital.capital_output_ratio, va.shape)
         employed = labour.total_employment(base.population, p.labour.employment_rate)
         shares = labour.initial_sector_shares(va, p.labour.relative_labour_intensity)
         employment = shares * employed[:, None]
@@ -120,7 +126,8 @@ class CnyxModel(mesa.Model):
         self.employment_base = employment.copy()
 
         if p.production.tfp_initial_growth is not None:
-            self.tfp_initial_growth = np.asarray(p.production.tfp_initial_growth, dtype=float)
+            self.tfp_initial_growth = np.broadcast_to(
+                np.asarray(p.production.tfp_initial_growth, dtype=float), va.shape).copy()
         else:
             gross_inv = capital.investment(
                 va, capital_stock, alpha, p.capital.depreciation_rate, p.capital.investment_rate,
@@ -128,9 +135,10 @@ class CnyxModel(mesa.Model):
             )
             capital_growth = gross_inv / capital_stock - p.capital.depreciation_rate
             employment_growth = np.full(geo.n_cities, p.at(p.population.natural_growth_rate, p.start_year + 1))
-            self.tfp_initial_growth = production.calibrate_tfp_growth(
+            residual = production.calibrate_tfp_growth(
                 base.historical_real_growth, va, capital_growth, employment_growth, alpha
             )
+            self.tfp_initial_growth = np.repeat(residual[:, None], geo.n_sectors, axis=1)
 
         taxes = self._taxes(va, p.start_year, 1.0)
         _, city_part = fiscal.city_revenue(taxes.sum(axis=1), p.fiscal.local_share, self.province_take_by_city)
@@ -224,7 +232,8 @@ class CnyxModel(mesa.Model):
         alpha = p.production.capital_share
 
         # 1. prices (X1)
-        price_index = prices.next_price_index(s.price_index, p.at(p.macro.deflator_growth, year))
+        price_shock = p.macro.deflator_shock_sd * self.streams["macro"].standard_normal()
+        price_index = prices.next_price_index(s.price_index, p.at(p.macro.deflator_growth, year), price_shock)
 
         # 2. capital stocks of this year from last year's investment (K1)-(K3), (F7): investment made in
         #    year t-1 is productive in year t, so 2022 output already uses 2021's investment.
@@ -251,7 +260,9 @@ class CnyxModel(mesa.Model):
             self.tfp_initial_growth, p.production.tfp_long_run_growth, year - p.start_year,
             p.production.tfp_convergence_half_life,
         )
-        tfp_trend = production.next_tfp_trend(s.tfp_trend, growth, p.production.tfp_shock_sd, self.streams["shocks"])
+        shocks = production.tfp_shocks(s.tfp_trend.shape, p.production.common_shock_sd, p.production.unit_shock_sd,
+                                       p.production.tfp_shock_sd, self.streams["shocks"])
+        tfp_trend = production.next_tfp_trend(s.tfp_trend, growth, shocks)
 
         # 4. labour (L1)-(L3): this year's workforce from last year-end population
         employed = labour.total_employment(s.population, p.labour.employment_rate)

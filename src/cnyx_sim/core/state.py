@@ -46,6 +46,20 @@ class Index:
         return np.array([c in wanted for c in self.codes], dtype=bool)
 
 
+#: Sector groups of the growth accounting (docs/model.md 5.6): TFP growth is estimated by unit and group.
+SECTOR_GROUPS: tuple[str, ...] = ("agriculture", "industry", "construction", "services")
+
+
+def sector_group_of(parent: str, is_industry: bool) -> str:
+    """Group of a sector from its three-sector parent: primary -> agriculture, secondary -> industry (the
+    ``is_industry`` sectors) or construction (the rest), tertiary -> services."""
+    if parent == "primary":
+        return "agriculture"
+    if parent == "secondary":
+        return "industry" if is_industry else "construction"
+    return "services"
+
+
 @dataclass(frozen=True)
 class Geography:
     """The region's static description: units, sectors and their attributes (from calibration data).
@@ -83,6 +97,11 @@ class Geography:
     @property
     def n_sectors(self) -> int:
         return len(self.sectors)
+
+    @property
+    def sector_group(self) -> tuple[str, ...]:
+        """Growth-accounting group (:data:`SECTOR_GROUPS`) of each sector."""
+        return tuple(sector_group_of(parent, bool(ind)) for parent, ind in zip(self.sector_parent, self.is_industry))
 
     @property
     def border_matrix(self) -> np.ndarray:
