@@ -26,15 +26,18 @@ from cnyx_sim.core.params import (
     LabourParams,
     MacroParams,
     ModelParams,
+    ParameterDraws,
     PopulationParams,
     ProductionParams,
     SharingParams,
 )
+from cnyx_sim.core.state import SECTOR_GROUPS
 from cnyx_sim.io.calibration import Calibration, CalibrationError, load_calibration
 from cnyx_sim.scenario.errors import ScenarioError
 from cnyx_sim.scenario.schema import Scenario
 from cnyx_sim.scenario.yaml_io import (
     ResolvedScenarioDoc,
+    locate,
     resolve_extends,
     scenario_error_at,
     scenario_error_from_pydantic,
@@ -132,19 +135,57 @@ class _Resolver:
             path[i] = float(value[current[-1]])
         return path
 
+    def _sector_values(self, value: dict[str, float], key_path: tuple) -> dict[str, float]:
+        """``{sector or group: value}`` -> ``{sector: value}``; a sector's own key beats its group's."""
+        sectors, groups = self.geo.sectors.codes, self.geo.sector_group
+        known = set(sectors) | set(SECTOR_GROUPS)
+        unknown = [k for k in value if k not in known]
+        if unknown:
+            raise self.error(key_path + (unknown[0],), "unknown sector or group code; expected one of "
+                                                        f"{', '.join(sectors)} or a group ({', '.join(SECTOR_GROUPS)})")
+        out = {s: float(value[g]) for s, g in zip(sectors, groups) if g in value and g not in sectors}
+        out.update({s: float(value[s]) for s in sectors if s in value})
+        return out
+
     def by_sector(self, value: float | dict[str, float], defaults: dict[str, float] | float, key_path: tuple) -> np.ndarray:
         sectors = self.geo.sectors.codes
         if isinstance(value, dict):
-            unknown = [k for k in value if k not in sectors]
-            if unknown:
-                raise self.error(key_path + (unknown[0],), f"unknown sector code; expected one of {', '.join(sectors)}")
             merged = dict(defaults) if isinstance(defaults, dict) else {s: defaults for s in sectors}
-            merged.update(value)
+            merged.update(self._sector_values(value, key_path))
             missing = [s for s in sectors if s not in merged]
             if missing:
                 raise self.error(key_path, f"no value for sector(s) {', '.join(missing)}")
             return np.array([float(merged[s]) for s in sectors])
         return np.full(len(sectors), float(value))
+
+    def by_city_sector(self, value: dict[str, Any], key_path: tuple) -> np.ndarray:
+        """``{unit: number or {sector or group: number}}`` naming every unit -> ``[city, sector]``."""
+        cities, sectors = self.geo.cities.codes, self.geo.sectors.codes
+        self._by_code({k: 0.0 for k in value}, cities, "region", key_path)  # every unit, no unknown one
+        rows = []
+        for city in cities:
+            entry = value[city]
+            if not isinstance(entry, dict):
+                rows.append(np.full(len(sectors), float(entry)))
+                continue
+            values = self._sector_values(entry, key_path + (city,))
+            missing = [s for s in sectors if s not in values]
+            if missing:
+                raise self.error(key_path + (city,), f"no value for sector(s) {', '.join(missing)}")
+            rows.append(np.array([values[s] for s in sectors]))
+        return np.array(rows)
+
+    def capital_output_ratio(self, value: Any, defaults: dict[str, float], key_path: tuple) -> np.ndarray:
+        """Per sector (``[sector]``) or, when every key is a unit code, per unit (``[city, sector]``)."""
+        cities = set(self.geo.cities.codes)
+        if isinstance(value, dict) and value and all(k in cities for k in value):
+            rows = [self.by_sector(value[c], defaults, key_path + (c,)) for c in self.geo.cities.codes
+                    if c in value]
+            if len(rows) != len(cities):
+                missing = [c for c in self.geo.cities.codes if c not in value]
+                raise self.error(key_path, f"no value for region(s) {', '.join(missing)}")
+            return np.array(rows)
+        return self.by_sector(value, defaults, key_path)
 
     def _by_code(self, value: dict[str, float], codes: tuple[str, ...], kind: str, key_path: tuple) -> np.ndarray:
         """A mapping that must name every code of one index (regions, provinces) exactly, as a vector."""
@@ -180,15 +221,19 @@ def build_params(loaded: LoadedScenario, calibration: Calibration) -> ModelParam
     macro = MacroParams(
         deflator_growth=r.year_path(deflator_value, ("macro", "deflator_growth")),
         national_real_growth=national,
+        deflator_shock_sd=s.macro.deflator_shock_sd,
     )
     production = ProductionParams(
         capital_share=r.by_sector(s.production.capital_share, _field_default(sc.Production, "capital_share"),
                                   ("production", "capital_share")),
         tfp_long_run_growth=s.production.tfp_long_run_growth,
         tfp_initial_growth=(None if s.production.tfp_initial_growth is None
-                            else r.by_city(s.production.tfp_initial_growth, ("production", "tfp_initial_growth"))),
+                            else r.by_city_sector(s.production.tfp_initial_growth,
+                                                  ("production", "tfp_initial_growth"))),
         tfp_convergence_half_life=s.production.tfp_convergence_half_life,
         tfp_shock_sd=s.production.tfp_shock_sd,
+        common_shock_sd=s.production.common_shock_sd,
+        unit_shock_sd=s.production.unit_shock_sd,
         localisation_elasticity=s.production.localisation_elasticity,
         public_capital_elasticity=s.production.public_capital_elasticity,
     )
@@ -198,9 +243,9 @@ def build_params(loaded: LoadedScenario, calibration: Calibration) -> ModelParam
         depreciation_rate=s.capital.depreciation_rate,
         investment_rate=r.by_sector(s.capital.investment_rate, _field_default(sc.Capital, "investment_rate"),
                                     ("capital", "investment_rate")),
-        capital_output_ratio=r.by_sector(s.capital.capital_output_ratio,
-                                         _field_default(sc.Capital, "capital_output_ratio"),
-                                         ("capital", "capital_output_ratio")),
+        capital_output_ratio=r.capital_output_ratio(s.capital.capital_output_ratio,
+                                                    _field_default(sc.Capital, "capital_output_ratio"),
+                                                    ("capital", "capital_output_ratio")),
         return_sensitivity=s.capital.return_sensitivity,
     )
     labour = LabourParams(
@@ -252,7 +297,30 @@ def build_params(loaded: LoadedScenario, calibration: Calibration) -> ModelParam
         start_year=s.years.start, end_year=s.years.end, macro=macro, production=production, capital=capital,
         labour=labour, population=population, fiscal=fiscal, transfer=transfer,
         sharing=build_sharing_params(loaded, calibration),
+        parameter_draws=build_parameter_draws(loaded, r),
     )
+
+
+def build_parameter_draws(loaded: LoadedScenario, r: "_Resolver") -> ParameterDraws | None:
+    """The posterior draws named by ``calibration.posterior_draws`` around this scenario's values (5.6).
+
+    The CSV holds deviations from the fitted point values (additive for TFP growth, log for ratios), so
+    a scenario that overrides a fitted value keeps the estimated uncertainty around its own value.
+    ``calibration.parameter_uncertainty: false`` or no draws file -> ``None`` (point values only).
+    """
+    from cnyx_sim.io.draws import DrawsError, parameter_draws, read_draws
+
+    c = loaded.scenario.calibration
+    if not c.parameter_uncertainty or c.posterior_draws is None:
+        return None
+    key_path = ("calibration", "posterior_draws")
+    file, _ = locate(loaded.doc, key_path)
+    path = (Path(file).parent / c.posterior_draws).resolve()
+    try:
+        deviations = read_draws(path, r.geo)
+    except DrawsError as exc:
+        raise r.error(key_path, str(exc)) from None
+    return parameter_draws(deviations)
 
 
 def build_sharing_params(loaded: LoadedScenario, calibration: Calibration) -> SharingParams:

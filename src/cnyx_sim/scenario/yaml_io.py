@@ -371,11 +371,22 @@ class ResolvedScenarioDoc:
     path: str
 
 
+def _is_year_path(value: Any) -> bool:
+    """A non-empty mapping keyed only by years (``2022`` or ``"2022"``): a year path, which is one value."""
+    return isinstance(value, dict) and bool(value) and all(
+        (isinstance(k, int) and not isinstance(k, bool)) or (isinstance(k, str) and k.strip().isdigit())
+        for k in value)
+
+
 def _deep_merge(base: Mapping[Any, Any], override: Mapping[Any, Any]) -> dict[Any, Any]:
-    """Merge `override` onto `base`: mappings recursively, all else replaced."""
+    """Merge `override` onto `base`: mappings recursively, all else replaced.
+
+    A year path (a mapping keyed by years) replaces the parent's value whole: a child that writes
+    ``{2022: 0.05, 2024: 0.03}`` means that step function, not the parent's years with two changed.
+    """
     merged = dict(base)
     for key, value in override.items():
-        if isinstance(merged.get(key), dict) and isinstance(value, dict):
+        if isinstance(merged.get(key), dict) and isinstance(value, dict) and not _is_year_path(value):
             merged[key] = _deep_merge(merged[key], value)
         else:
             merged[key] = value
