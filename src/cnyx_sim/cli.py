@@ -57,7 +57,26 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check scenario files without running them")
     validate.add_argument("files", type=Path, nargs="+", help="scenario YAML files")
     _add_batch_parsers(sub)
+    _add_calibrate_parser(sub)
     return parser
+
+
+def _add_calibrate_parser(sub) -> None:
+    calibrate = sub.add_parser(
+        "calibrate", help="fit the growth parameters to data up to a cutoff; write calibration/fitted_<cutoff>.*",
+        description="Fit TFP growth, capital and shock parameters by simulation to the observations up to "
+                    "--cutoff (docs/model.md 5.6), write fitted_<cutoff>.yaml (which scenarios/baseline.yaml "
+                    "extends), its posterior draws and fit table, then validate (backcast, pseudo "
+                    "out-of-sample forecast against naive benchmarks) and write report.md.")
+    calibrate.add_argument("--cutoff", type=_positive_int, default=2021,
+                           help="last year of observations the fit may see (default 2021)")
+    calibrate.add_argument("--calibration-dir", type=Path, default=None,
+                           help="calibration folder (default: the project's calibration/)")
+    calibrate.add_argument("--baseline", type=Path, default=None,
+                           help="scenario run in the report's forward section (default: scenarios/baseline.yaml "
+                                "next to the calibration folder, if present)")
+    calibrate.add_argument("--no-validation", action="store_true", help="fit and write parameters only (no report)")
+    calibrate.add_argument("--quiet", action="store_true", help="no progress lines")
 
 
 BATCH_EPILOG = """exit codes: 0 all runs ok; 2 bad input (scenario, sweep, or a --resume on another batch's folder:
@@ -285,7 +304,38 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"run": cmd_run, "validate": cmd_validate, "batch": cmd_batch, "compare": cmd_compare}
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    import time
+
+    from cnyx_sim.calibrate.macro import MacroError
+    from cnyx_sim.calibrate.main import run_calibration
+    from cnyx_sim.calibrate.settings import SettingsError
+    from cnyx_sim.io.calibration import DEFAULT_CALIBRATION_DIR
+
+    directory = args.calibration_dir if args.calibration_dir is not None else DEFAULT_CALIBRATION_DIR
+    baseline = args.baseline
+    if baseline is None and (directory.parent / "scenarios" / "baseline.yaml").is_file():
+        baseline = directory.parent / "scenarios" / "baseline.yaml"
+    started = time.perf_counter()
+
+    def progress(message: str) -> None:
+        if not args.quiet:
+            print(f"[{time.perf_counter() - started:6.1f} s] {message}", file=sys.stderr, flush=True)
+
+    try:
+        outcome = run_calibration(directory, args.cutoff, baseline, validate=not args.no_validation, progress=progress)
+    except (SettingsError, MacroError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"calibrated to data up to {outcome.cutoff} in {time.perf_counter() - started:.1f} s "
+          f"(optimiser: {outcome.message})")
+    for path in outcome.written:
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+COMMANDS = {"run": cmd_run, "validate": cmd_validate, "batch": cmd_batch, "compare": cmd_compare,
+            "calibrate": cmd_calibrate}
 
 
 def main(argv: list[str] | None = None) -> int:
