@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
@@ -12,9 +11,6 @@ from cnyx_sim.core.params import FiscalParams, IncentiveParams
 from cnyx_sim.core.state import CityPolicies, FloatArray
 from cnyx_sim.mechanisms import fiscal
 from cnyx_sim.mechanisms import incentives as incentive_rules
-
-if TYPE_CHECKING:  # pragma: no cover
-    from cnyx_sim.core.model import CnyxModel
 
 
 @dataclass(frozen=True)
@@ -49,7 +45,7 @@ class CityAgent(mesa.Agent):
     """
 
     def __init__(
-        self, model: "CnyxModel", idx: int, code: str, name_zh: str, policies: CityPolicies,
+        self, model: mesa.Model, idx: int, code: str, name_zh: str, policies: CityPolicies,
         fiscal_params: FiscalParams, incentives: IncentiveParams | None,
     ) -> None:
         super().__init__(model)

@@ -94,6 +94,11 @@ def _take(values: np.ndarray, index: np.ndarray) -> np.ndarray:
     return np.where(index >= 0, values[np.maximum(index, 0)], NONE)
 
 
+def _growth_index(growth: FloatArray) -> FloatArray:
+    """``[year]`` index (base year = 1) of a ``[year]`` growth path; the base year's own rate is never used."""
+    return np.concatenate([[1.0], np.cumprod(1.0 + growth[1:])])
+
+
 class ProjectBook:
     """One row per project; columns are numpy arrays that grow by doubling.
 
@@ -207,8 +212,8 @@ class TransferEngine:
         self.park_remaining = p.parks.land_capacity.astype(float).copy()
 
         national = params.macro.national_real_growth
-        self.national_index = np.concatenate([[1.0], np.cumprod(1.0 + national[1:])])
-        self.origin_land_index = np.concatenate([[1.0], np.cumprod(1.0 + p.origin_land_cost_growth[1:])])
+        self.national_index = _growth_index(national)
+        self.origin_land_index = _growth_index(p.origin_land_cost_growth)
         # origin -> travel-time row: external origins by their node, units by themselves
         self.origin_travel_row = np.concatenate([p.origin_travel_node, np.arange(self.n_units)])
         # park bonus [origin (external + units), park]
