@@ -147,6 +147,8 @@ class SharingEngine:
         """``[unit]`` rebates paid this year on the projects' city-level taxes."""
         if book is None or len(host) == 0 or self.p.rebate_years <= 0:
             return np.zeros(self.n_units)
+        if len(self.rebate_rate) != len(book):
+            raise ValueError(f"{len(book)} projects in the book but {len(self.rebate_rate)} passed to book_arrivals")
         inc = self.incentives
         ceiling = incentives.rebate_ceiling(year, inc.regime_year, inc.max_tax_rebate, inc.authorised_until)
         age = year - book.year_arrived
@@ -224,8 +226,8 @@ class SharingEngine:
         investment_share : [unit] s_G the city agents set (F8).
         debt : [unit] debt at the start of the year (B5, B7).
         land_discount_cost : [unit] land discounts granted to this year's arrivals (``book_arrivals``).
-        book : the project book, its value added and spending of ``year`` already attributed; None without
-            industrial transfer.
+        book : the project book, its value added and spending of ``year`` already attributed, every row already
+            passed to ``book_arrivals``; None without industrial transfer.
         """
         p, a = self.p, self.agreements
         enforced = tax_sharing.enforcement_draws(a.enforcement_probability, a.group, self.rng)   # (S4)
