@@ -248,3 +248,10 @@ def test_activities_without_park_origin_or_referral_collect_their_hosts_revenue_
 def test_activity_table_rejects_ragged_columns():
     with pytest.raises(ValueError, match="rows"):
         ActivityTable.build([[1.0, 0, 0, 0]], host=[0, 1])
+
+
+def test_activity_table_take_keeps_the_rows_asked_for_in_that_order():
+    table = ActivityTable.build(np.arange(12, dtype=float).reshape(3, N_TAXES), host=[0, 1, 2])
+    subset = table.take(np.array([2, 0]))
+    assert subset.host.tolist() == [2, 0]
+    np.testing.assert_array_equal(subset.city_taxes, table.city_taxes[[2, 0]])
