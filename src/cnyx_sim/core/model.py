@@ -79,7 +79,7 @@ class CnyxModel(mesa.Model):
         # Tax sharing, statistics splitting and budgets (ODD 7.10-7.12); neutral without a sharing section.
         self.sharing = SharingEngine(params, geo, streams["sharing"])
         self.policies = self._initial_policies()
-        self._expected_project_share = self._calibrate_incumbent_offset()
+        self._incumbent_offset = self._calibrate_incumbent_offset()
         self.state = self._initial_state()
         self.base_state = self.state.copy()
 
@@ -121,18 +121,19 @@ class CnyxModel(mesa.Model):
         return CityPolicies(share, inc.land_discount.astype(float).copy(), inc.tax_rebate.astype(float).copy(),
                             inc.service_quality.astype(float).copy())
 
-    def _calibrate_incumbent_offset(self) -> FloatArray | None:
+    def _calibrate_incumbent_offset(self) -> tuple[FloatArray, FloatArray] | None:
         """(T12): ``[sector]`` expected project investment / base-year value added (zero with the offset
-        switched off); None without industrial transfer."""
+        switched off) and the capacity schedule that phases it in; None without industrial transfer."""
         t = self.params.transfer
         if t is None:
             return None
-        self._capacity_schedule = transfer_rules.capacity_schedule(t.construction_years, t.ramp_up_shares)
+        schedule = transfer_rules.capacity_schedule(t.construction_years, t.ramp_up_shares)
         if not t.offset_incumbent_investment:
-            return np.zeros(self.geography.n_sectors)
+            return np.zeros(self.geography.n_sectors), schedule
         region_va = self.base.value_added_nominal.astype(float).sum(axis=0)
-        return transfer_rules.expected_project_investment_share(t.arrival_rate, t.located_share, t.mean_size,
-                                                                region_va)
+        share = transfer_rules.expected_project_investment_share(t.arrival_rate, t.located_share, t.mean_size,
+                                                                 region_va)
+        return share, schedule
 
     def _initial_state(self) -> RegionState:
         p, geo, base = self.params, self.geography, self.base
@@ -220,9 +221,9 @@ class CnyxModel(mesa.Model):
         at 2021 prices; with industrial transfer at the offset rate of ``next_year`` (T12)."""
         p = self.params
         rate = p.capital.investment_rate
-        if self._expected_project_share is not None:
-            rate = transfer_rules.incumbent_investment_rate(rate, self._expected_project_share,
-                                                            self._capacity_schedule, next_year - p.start_year)
+        if self._incumbent_offset is not None:
+            expected_share, schedule = self._incumbent_offset
+            rate = transfer_rules.incumbent_investment_rate(rate, expected_share, schedule, next_year - p.start_year)
         return capital.investment(va_real, capital_stock, p.production.capital_share, p.capital.depreciation_rate,
                                   rate, p.capital.return_sensitivity)
 
