@@ -102,14 +102,11 @@ class CnyxModel(mesa.Model):
 
         s = self.state
         self.recorder = Recorder(geo, TAXES, params.years)
-        self.recorder.record(s, labour.labour_income(s.va_real, params.production.capital_share, s.price_index),
-                             self.policies.public_investment_share)
         if self.transfer is not None:
             self.recorder.add_city_variables(PROJECT_VARIABLES, fill_first_year=0.0)
         self.recorder.add_city_variables(SHARING_VARIABLES)
         base_fai = (s.private_investment * s.price_index).sum(axis=1) + s.public_investment
-        self.recorder.record_city(params.start_year, self.sharing.base_year_record(
-            s.va_real * s.price_index, s.tax_city, base_fai, s.debt))
+        self._record(self.sharing.base_year_record(s.va_real * s.price_index, s.tax_city, base_fai, s.debt), None)
 
     # ------------------------------------------------------------------ initialisation (ODD element 5)
     def _initial_policies(self) -> CityPolicies:
@@ -235,6 +232,28 @@ class CnyxModel(mesa.Model):
             inc.max_land_discount, inc.max_tax_rebate, inc.authorised_until, inc.disguised_share,
         )
 
+    def _migrate(self, year: int, population_start: FloatArray, va_real: FloatArray,
+                 employment: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """(N2)-(N4), (N1): ``[city]`` net migration of ``year`` and year-end population. Movers are drawn from
+        the start-of-year population; the external nodes' real wages first move along their path (N3)."""
+        p = self.params.population
+        real_wage = labour.average_wage(va_real, employment, self.params.production.capital_share, 1.0)
+        self.external_wage = self.external_wage * (1.0 + self.params.at(p.external_real_wage_growth, year))
+        u2u, u2e, e2u = population.migration_flows(population_start, real_wage, self.external_wage, self.migration,
+                                                   p.mobile_share, p.wage_elasticity, p.border_penalty)
+        migration = population.net_migration(u2u, u2e, e2u)
+        return migration, population.next_population(population_start, self.params.at(p.natural_growth_rate, year),
+                                                     migration)
+
+    def _record(self, fiscal_block: dict[str, FloatArray], projects: dict[str, FloatArray] | None) -> None:
+        """The year's state, with the fiscal block's and the projects' per-unit variables."""
+        s = self.state
+        self.recorder.record(s, labour.labour_income(s.va_real, self.params.production.capital_share, s.price_index),
+                             self.policies.public_investment_share)
+        self.recorder.record_city(s.year, fiscal_block)
+        if projects is not None:
+            self.recorder.record_city(s.year, projects)
+
     @staticmethod
     def _nominal_gdp(state: RegionState) -> FloatArray:
         return state.va_real.sum(axis=1) * state.price_index
@@ -299,16 +318,8 @@ class CnyxModel(mesa.Model):
             self.transfer.add_park_land(fiscal_year.park_land_investment, self.sharing.p.park_land_cost * price_index,
                                         year + 1)
 
-        # 7. population (N2-N4, N1): migration responds to this year's real wages
-        real_wage = labour.average_wage(va_real, employment, alpha, 1.0)
-        self.external_wage = self.external_wage * (1.0 + p.at(p.population.external_real_wage_growth, year))
-        u2u, u2e, e2u = population.migration_flows(
-            s.population, real_wage, self.external_wage, self.migration,
-            p.population.mobile_share, p.population.wage_elasticity, p.population.border_penalty,
-        )
-        migration = population.net_migration(u2u, u2e, e2u)
-        population_next = population.next_population(s.population, p.at(p.population.natural_growth_rate, year),
-                                                      migration)
+        # 7. population (N2-N4, N1): migration responds to this year's real wages, here and at the external nodes
+        migration, population_next = self._migrate(year, s.population, va_real, employment)
 
         # 8. book the year
         self.state = RegionState(
@@ -319,11 +330,8 @@ class CnyxModel(mesa.Model):
             infrastructure_investment=fiscal_year.infrastructure_investment,
             private_investment=private_investment, debt=fiscal_year.debt,
         )
-        self.recorder.record(self.state, labour.labour_income(va_real, alpha, price_index),
-                             self.policies.public_investment_share)
-        self.recorder.record_city(year, fiscal_year.recorded)
-        if self.transfer is not None:
-            self.recorder.record_city(year, project_totals(projects, project_output))
+        self._record(fiscal_year.recorded,
+                     project_totals(projects, project_output) if self.transfer is not None else None)
 
         # 9. city agents decide next year's public-investment share (F8) and packages (T9), in random order, on
         #    their growth on the ledger they chase (credited when the officials are credited with splits)
