@@ -37,11 +37,6 @@ GDP_VARIABLE = {"official": "gdp_nominal", "credited": "gdp_credited_nominal"}
 INDUSTRY_VARIABLE = {"official": "industry_va_real", "credited": "industry_va_credited_real"}
 
 
-def _series(traj: pd.DataFrame, variable: str) -> pd.Series:
-    rows = traj[(traj["region"] == REGION_TOTAL) & (traj["sector"] == SECTOR_TOTAL) & (traj["variable"] == variable)]
-    return rows.set_index("year")["value"]
-
-
 def _cagr(series: pd.Series, first: int, last: int) -> float:
     return float((series.loc[last] / series.loc[first]) ** (1.0 / (last - first)) - 1.0)
 

@@ -186,7 +186,8 @@ class TransferParams:
 class SharingParams:
     """Tax sharing, statistics splitting and city budgets (ODD 7.10-7.12, equations S1-S8, D1-D5, B1-B9).
 
-    ``neutral()`` is the block switched off: no agreements, no debt, no borrowing limit, no park land, so
+    ``ModelParams.sharing = None`` switches the block off; the model then runs it with
+    ``core.sharing.neutral_sharing_params`` (no agreements, no debt, no borrowing limit, no park land), so
     (B1)-(B9) reduce to (F7) and credited = official.
     """
 
@@ -201,12 +202,6 @@ class SharingParams:
     park_land_cost: float  # 亿元 (2021 prices) per 亩 of park land developed
     land_price: float  # 亿元 (2021 prices) per 亩 of industrial land, basis of land discounts
     rebate_years: int  # years after arrival a tax rebate is paid
-
-    @classmethod
-    def neutral(cls, n_taxes: int) -> "SharingParams":
-        from cnyx_sim.mechanisms.tax_sharing import AgreementSet
-
-        return cls(AgreementSet.empty(n_taxes), (), False, 0.0, 0.0, float("inf"), 0.0, 0.0, 1.0, 0.0, 0)
 
 
 @dataclass(frozen=True)

@@ -154,7 +154,7 @@ def sector_level_arrays(result: RunResult) -> dict[str, np.ndarray]:
 def projects_frame(result: RunResult) -> pd.DataFrame:
     """projects.parquet of one run: one row per project (``host_region`` ``outside`` when the outside
     option won, ``park`` ``none`` outside parks, ``stage_final`` the stage in the last simulated year)."""
-    from cnyx_sim.mechanisms.transfer import STAGES
+    from cnyx_sim.mechanisms.transfer import STAGES, stage_at_age
 
     book = result.projects
     columns = PROJECT_COLUMNS + PROJECT_EXTRA_COLUMNS
@@ -165,10 +165,8 @@ def projects_frame(result: RunResult) -> pd.DataFrame:
     unit_or_none = np.array(list(book.unit_codes) + [None], dtype=object)
     end_year = int(result.years[-1])
     params = result.params.transfer
-    age = end_year - book.year_arrived
-    stage = np.select([age <= 0, age <= params.construction_years,
-                       age <= params.construction_years + len(params.ramp_up_shares)], [0, 1, 2], default=3)
-    stage = np.where(book.closed_year > 0, 4, stage)
+    stage = stage_at_age(end_year - book.year_arrived, params.construction_years, len(params.ramp_up_shares),
+                         book.closed_year > 0)
     stage = np.where(book.host < 0, -1, stage)
     stage_names = np.array(list(STAGES) + ["outside"], dtype=object)
     frame = pd.DataFrame({
