@@ -224,8 +224,14 @@ def run_batch(
                       progress=progress, cluster_kwargs=cluster_kwargs)
 
 
-def to_iamc(trajectories: pd.DataFrame, statistic: str | None = "median") -> pd.DataFrame:
-    """Trajectories -> IAMC format (``model, scenario, region, variable, unit, year, value``) for pyam."""
+def to_iamc(trajectories: pd.DataFrame, statistic: str | None = None,
+            sectors: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Trajectories -> IAMC format for pyam: ``model, scenario, run, region, variable, unit, year, value``.
+
+    Runs are kept (``run`` column, pyam ``extra_cols``) unless ``statistic`` is ``"mean"`` or ``"median"``;
+    parents in the variable hierarchy are sums of their children and units parse with pint
+    (:mod:`cnyx_sim.batch.iamc`).
+    """
     from cnyx_sim.batch.iamc import to_iamc as _to_iamc
 
-    return _to_iamc(trajectories, statistic)
+    return _to_iamc(trajectories, statistic, sectors)
