@@ -51,7 +51,7 @@ def test_pairing_is_by_run_index_not_by_sorted_values():
 
 
 def test_compare_csv_equals_hand_computed_paired_differences(tiny_batch, capsys):
-    assert main(["compare", str(tiny_batch)]) == 0
+    assert main(["compare", str(tiny_batch), "--min-pairs", "4"]) == 0
     printed = capsys.readouterr().out
     assert "policy vs short" in printed
     assert "GDP credited: absent" in printed or "gdp_credited_nominal" in printed
@@ -91,8 +91,9 @@ def test_two_run_folders_compare_like_a_batch(tmp_path):
     cnyx_sim.run(short, runs=2, out=tmp_path / "a")
     cnyx_sim.run(policy, runs=2, out=tmp_path / "b")
     assert main(["compare", str(tmp_path / "a"), str(tmp_path / "b")]) == 0
-    table = pd.read_csv(tmp_path / "a" / "compare.csv")
-    assert set(table["variant"]) == {"policy", "short"}
+    assert not (tmp_path / "a" / "compare.csv").exists()   # never written into a run folder (issue 12)
+    table = pd.read_csv(tmp_path / "compare-b-vs-a.csv")
+    assert set(table["variant"]) == {"policy"} and set(table["baseline"]) == {"short"}  # no self-comparison
     assert (table.query("kind == 'paired_difference'")["n_pairs"] == 2).all()
 
 
