@@ -278,14 +278,14 @@ def is_run_folder(path: Path) -> bool:
     return (path / "trajectories.parquet").is_file() and not is_batch_dir(path)
 
 
-def refuse_run_folder(csv_path: str | Path) -> None:
+def refuse_run_folder(csv_path: str | Path, verb: str = "compare", option: str = "--csv") -> None:
     """Raise ``BatchError`` when ``csv_path`` lies inside a run folder (run folders are written by ``run``
-    alone, atomically, and compare must not change them)."""
+    alone, atomically; compare and plot must not change them)."""
     path = Path(csv_path).resolve()
     for folder in path.parents:
         if is_run_folder(folder):
-            raise BatchError(f"{csv_path}: inside the run folder {folder}; compare never writes into a run "
-                             f"folder (choose another --csv)")
+            raise BatchError(f"{csv_path}: inside the run folder {folder}; {verb} never writes into a run "
+                             f"folder (choose another {option})")
 
 
 def _number(value: float) -> str:
