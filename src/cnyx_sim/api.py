@@ -235,3 +235,17 @@ def to_iamc(trajectories: pd.DataFrame, statistic: str | None = None,
     from cnyx_sim.batch.iamc import to_iamc as _to_iamc
 
     return _to_iamc(trajectories, statistic, sectors)
+
+
+def compare(dirs: str | Path | list[str | Path], baseline: str | None = None, min_pairs: int | None = None):
+    """Paired differences and P(target met) of the variants of a batch folder (or two folders), as
+    ``cnyx-sim compare`` computes them, without writing anything: ``(table, notes)``.
+
+    ``notes`` holds the warnings (differing seeds or run sets, failed runs, intervals left out below
+    ``min_pairs`` pairs; default 20). See :mod:`cnyx_sim.batch.compare`.
+    """
+    from cnyx_sim.batch.compare import DEFAULT_MIN_PAIRS
+    from cnyx_sim.batch.compare import compare as _compare
+
+    paths = [dirs] if isinstance(dirs, (str, os.PathLike)) else list(dirs)
+    return _compare(paths, baseline, DEFAULT_MIN_PAIRS if min_pairs is None else min_pairs)

@@ -40,8 +40,28 @@ def _t(zh: str, en: str, lang: str) -> str:
     return zh if lang == "zh" else en
 
 
+def show_inline() -> None:
+    """In a Jupyter/IPython session, display returned Figures as PNG (what ``%matplotlib inline`` registers;
+    our figures are made without pyplot, so nothing else would). Outside IPython: nothing."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    from matplotlib.figure import Figure
+
+    formatter = shell.display_formatter.formatters["image/png"]
+    if Figure not in formatter.type_printers:
+        from IPython.core.pylabtools import print_figure
+
+        formatter.for_type(Figure, lambda fig: print_figure(fig, "png", bbox_inches="tight"))
+
+
 def _figure(ax, figsize=(8, 4.5)):
     use_cjk_font()
+    show_inline()
     if ax is not None:
         return ax.figure, ax
     from matplotlib.figure import Figure
@@ -168,6 +188,7 @@ def unit_small_multiples(traj: pd.DataFrame, variable: str = "gdp_real", names: 
                          lang: str = "zh", scenarios: Sequence[str] | None = None, ncols: int = 5):
     """One panel per unit (Chinese names from regions.csv via ``names``): median and bands per scenario."""
     use_cjk_font()
+    show_inline()
     from matplotlib.figure import Figure
 
     units = [r for r in dict.fromkeys(traj["region"]) if r != REGION_TOTAL]
@@ -239,6 +260,7 @@ def ledgers_by_unit(traj: pd.DataFrame, year: int | None = None, names: Mapping[
     """By unit: credited minus official (在地) GDP, and city revenue after sharing minus collected, 亿元 at
     current prices (median over runs): who gains and who gives under statistics splitting and tax sharing."""
     use_cjk_font()
+    show_inline()
     from matplotlib.figure import Figure
 
     year = int(traj["year"].max()) if year is None else year
