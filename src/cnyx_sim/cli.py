@@ -11,11 +11,7 @@ import sys
 import traceback
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
-SUMMARY_YEARS = (2021, 2025, 2030, 2035)
 
 
 class _ArgumentParser(argparse.ArgumentParser):

@@ -140,7 +140,8 @@ def build_model(scenario: str = "baseline", uncertainties: Mapping[str, Any] | N
                 levers: Mapping[str, Any] | None = None, outcomes: Sequence[str] | Mapping[str, str] = (
                     "gdp_nominal@2035",), constants: Mapping[str, Any] | None = None, runs: int = 1,
                 seed: int | None = None, names: Mapping[str, str] | None = None, name: str = "cnyxsim"):
-    """An ``ema_workbench.Model`` (named ``name``: letters and digits only, as EMA 2.x requires) running ``scenario`` (a file or bundled name) with the given uncertainties,
+    """An ``ema_workbench.Model`` (named ``name``: letters and digits only, as EMA 2.x requires) running
+    ``scenario`` (a file or bundled name) with the given uncertainties,
     levers, outcomes and fixed ``constants`` (dotted key path -> value, e.g. ``{"years.end": 2030}``).
 
     Before returning, the scenario is validated with every parameter at its low and at its high end (and

@@ -1,6 +1,7 @@
 """Human labels for outputs: variable and target names in Chinese and English, how to show each target.
 
-Data, plus one reader (:func:`unit_names`, regions.csv): the run summary (``cli``), the plots (``analysis``) and the report use the same words.
+Data, plus one reader (:func:`unit_names`, regions.csv): the run summary (``cli``), the plots (``analysis``)
+and the report use the same words.
 Unit names (自贡市, ...) are not here: they come from the calibration data (``regions.csv``), which a user may
 extend, via :func:`unit_names`.
 """

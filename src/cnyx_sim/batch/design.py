@@ -467,8 +467,9 @@ MORRIS_COLUMNS = ["outcome", "parameter", "method", "mu_star", "mu", "sigma", "t
 
 def sensitivity_table(out_dir: str | Path, sweep: Sweep, variant_names: list[str]) -> "pd.DataFrame":
     """(S1)/(ST) with (S3) intervals (saltelli) or (M3) with (M4) (morris) of every sweep outcome from a
-    finished batch; the outcome of a design point is its mean over runs. ``variant_names`` are in design order (one per point, one scenario
-    file). A point without that outcome (failed runs) makes the outcome's indices NaN."""
+    finished batch; the outcome of a design point is its mean over runs. ``variant_names`` are in design order
+    (one per point, one scenario file). A point without that outcome (failed runs) makes the outcome's indices
+    NaN."""
     import pandas as pd
 
     from cnyx_sim.batch.store import read_table
@@ -489,7 +490,8 @@ def sensitivity_table(out_dir: str | Path, sweep: Sweep, variant_names: list[str
         if morris:
             if complete:
                 mu_star, mu, sigma = morris_effects(means, unit, sweep.morris_step)
-                conf = morris_confidence(elementary_effects(means, unit, sweep.morris_step), seed=_bootstrap_seed(sweep))
+                effects = elementary_effects(means, unit, sweep.morris_step)
+                conf = morris_confidence(effects, seed=_bootstrap_seed(sweep))
             else:
                 mu_star, mu, sigma, conf = nan, nan, nan, nan
             for param, m_star, m, s, c in zip(sweep.parameters, mu_star, mu, sigma, conf):

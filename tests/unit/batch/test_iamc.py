@@ -4,7 +4,6 @@ is usually skipped: the identities are tested without it)."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 
