@@ -194,9 +194,11 @@ def cmd_plot(args: argparse.Namespace) -> int:
     from cnyx_sim.batch.store import BatchError
 
     try:
+        import matplotlib  # noqa: F401  (the figures import it when drawing)
+
         from cnyx_sim.analysis.report import write_report
     except ImportError as exc:  # matplotlib missing: the plot extra
-        print(f"error: cnyx-sim plot needs matplotlib ({exc.name} is missing): pip install 'cnyx-sim[plot]'",
+        print(f"error: cnyx-sim plot needs the plot extra (matplotlib): pip install 'cnyx-sim[plot]' ({exc})",
               file=sys.stderr)
         return EXIT_BAD_INPUT
     try:

@@ -122,3 +122,13 @@ def test_plot_of_a_run_folder_writes_beside_it_and_never_into_it(tmp_path, capsy
     assert main(["plot", str(run_dir)]) == 0
     assert sorted(p.name for p in run_dir.iterdir()) == before
     assert (tmp_path / "r-figures" / "report.html").is_file()
+
+
+def test_plot_without_matplotlib_is_bad_input_naming_the_extra(batch, tmp_path, monkeypatch, capsys):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)     # as if the plot extra were not installed
+    assert main(["plot", str(batch), "--out", str(tmp_path / "f")]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "cnyx-sim[plot]" in err
+    assert not (tmp_path / "f").exists()
