@@ -33,7 +33,7 @@ sweep file.) With f the outcome (mean over runs) of each point, centred on the m
     (S1)  first order   S_i  = mean(f_B * (f_ABi - f_A)) / V            (Saltelli 2010, Table 2 (b))
     (ST)  total effect  ST_i = mean((f_A - f_ABi)^2) / (2 V)            (Jansen 1999)
     with  V = var([f_A, f_B]).
-    (S3)  confidence    S_conf = z_{(1+c)/2} * std_b(S^(b)),  S^(b) from the base points resampled with
+    (SC)  confidence    S_conf = z_{(1+c)/2} * std_b(S^(b)),  S^(b) from the base points resampled with
           replacement (b = 1..B; SALib's bootstrap: the same resamples for a given seed), c = 0.95.
 
 Elementary effects (``morris``): r trajectories of d + 1 points on the p-level grid {0, 1/(p-1), ..., 1} of
@@ -387,7 +387,7 @@ def sobol_indices(outcome_by_point: np.ndarray, d: int) -> tuple[np.ndarray, np.
 
 def sobol_confidence(outcome_by_point: np.ndarray, d: int, num_resamples: int = BOOTSTRAP_RESAMPLES,
                      conf_level: float = CONF_LEVEL, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
-    """(S3) bootstrap half-widths of (S1) and (ST), ``[d]`` each.
+    """(SC) bootstrap half-widths of (S1) and (ST), ``[d]`` each.
 
     The base points are resampled with replacement ``num_resamples`` times with
     ``numpy.random.default_rng(seed).integers(N, size=(N, num_resamples))`` -- the draws SALib's
@@ -466,7 +466,7 @@ MORRIS_COLUMNS = ["outcome", "parameter", "method", "mu_star", "mu", "sigma", "t
 
 
 def sensitivity_table(out_dir: str | Path, sweep: Sweep, variant_names: list[str]) -> "pd.DataFrame":
-    """(S1)/(ST) with (S3) intervals (saltelli) or (M3) with (M4) (morris) of every sweep outcome from a
+    """(S1)/(ST) with (SC) intervals (saltelli) or (M3) with (M4) (morris) of every sweep outcome from a
     finished batch; the outcome of a design point is its mean over runs. ``variant_names`` are in design order
     (one per point, one scenario file). A point without that outcome (failed runs) makes the outcome's indices
     NaN."""
