@@ -49,3 +49,11 @@ _.SHARING_PARAMETER_SECTIONS  # scenario/schema_sharing.py: not read anywhere (s
 
 # ---- scenario fields read by users and tools, not by the model
 _.provenance  # scenario/schema.py CalibrationSection: what `cnyx-sim calibrate` wrote (input hashes, optimiser status); carried into every run's manifest.json with the resolved scenario
+
+# ---- workbench public API (issue 11): functions users call from notebooks and tools, each tested
+_.has_glyphs  # analysis/fonts.py: whether the bundled CJK font covers a label (tests/e2e/test_plots.py)
+_.salib_outputs  # batch/design.py: (problem, X, Y) ready for SALib's analyzers (docs/outputs.md; tests/unit/batch/test_salib.py)
+_.unit_registry  # batch/iamc.py: a pint registry that parses every unit of the IAMC export (tests/unit/batch/test_iamc.py)
+_.hierarchy_problems  # batch/iamc.py: parents that are not the sum of their children (docs/outputs.md; test_iamc.py)
+_.region_problems  # batch/iamc.py: region totals that are not the sum of units (docs/outputs.md; test_iamc.py)
+_.build_model  # ema.py: the EMA Workbench adapter (docs/outputs.md; tests/e2e/test_ema.py)

@@ -48,6 +48,11 @@ def _column_bytes(values: pd.Series) -> bytes:
     kind = values.dtype.kind
     if kind == "f":
         return values.to_numpy(dtype="<f8").tobytes()
+    if kind in "iu" and isinstance(values.dtype, pd.api.extensions.ExtensionDtype):
+        # nullable integers (pandas Int64, e.g. projects' years with <NA> for "none"): the missing mask, then
+        # the values with missing ones as the smallest int64
+        missing = values.isna().to_numpy()
+        return missing.tobytes() + values.to_numpy(dtype="<i8", na_value=np.iinfo(np.int64).min).tobytes()
     if kind in "iu":
         return values.to_numpy(dtype="<i8").tobytes()
     if kind == "b":

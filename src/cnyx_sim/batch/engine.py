@@ -281,6 +281,8 @@ def run_batch(scenarios, runs: int | None = None, out=None, workers: int = 1, ex
     store = BatchStore.open(out_dir, plan, resume=resume, force=force, extra=extra)
     if any(v.sample is not None for v in plan.variants):
         _write_samples(out_dir / SAMPLES, plan)
+    if sweep is not None:  # issue 11: SALib's problem and the design's row order (batch/design.py)
+        from cnyx_sim.batch.design import write_salib_problem; write_salib_problem(out_dir, sweep)  # noqa: E702
     seeds = {v.seed for v in plan.variants}
     pending = store.pending()
     bar = Progress(plan.total_runs, store.runs_done(), enabled=bool(progress), bar=progress is True)

@@ -89,7 +89,9 @@ PROJECT_DTYPES: dict[str, str] = {
     "scenario": "str", "run": "int64", "project_id": "int64", "sector": "str", "origin": "str",
     "year_arrived": "int64", "host_region": "str", "park": "str", "investment": "float64", "stage_final": "str",
     "referral_region": "str", "is_government_led": "bool", "relocated_from": "str",
-    "full_production_year": "int64", "closed_year": "int64", "va_nominal_last_year": "float64",
+    # nullable: <NA> = none (a project that went outside never produces; an open project has no closing year).
+    # Before issue 11 these were int64 with 0 for "none"; year 0 is not a year, so it is no longer written.
+    "full_production_year": "Int64", "closed_year": "Int64", "va_nominal_last_year": "float64",
     "jobs_last_year": "float64", "tax_gross_last_year": "float64", "va_nominal_cumulative": "float64",
     "tax_gross_cumulative": "float64",
 }
@@ -183,8 +185,8 @@ def projects_frame(result: RunResult) -> pd.DataFrame:
         "referral_region": unit_or_none[book.referral],
         "is_government_led": book.is_government_led,
         "relocated_from": unit_or_none[book.relocated_from],
-        "full_production_year": np.where(book.host >= 0, book.full_production_year, 0).astype("int64"),
-        "closed_year": book.closed_year.astype("int64"),
+        "full_production_year": _nullable_years(book.full_production_year, book.host >= 0),
+        "closed_year": _nullable_years(book.closed_year, book.closed_year > 0),
         "va_nominal_last_year": book.va_nominal[:, -1],
         "jobs_last_year": book.jobs[:, -1],
         "tax_gross_last_year": book.tax_gross[:, -1],
@@ -194,6 +196,11 @@ def projects_frame(result: RunResult) -> pd.DataFrame:
     # Object columns of strings become pandas' "str" dtype on construction: the dtypes already equal
     # PROJECT_DTYPES (tested), so no (slow) astype here.
     return frame[columns]
+
+
+def _nullable_years(years: np.ndarray, present: np.ndarray) -> pd.arrays.IntegerArray:
+    """``years`` as nullable Int64, ``<NA>`` where not ``present`` (never year 0 for "none")."""
+    return pd.arrays.IntegerArray(np.where(present, years, 0).astype("int64"), ~np.asarray(present, dtype=bool))
 
 
 def sharing_frame(result: RunResult) -> pd.DataFrame:
