@@ -12,6 +12,13 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = REPO_ROOT / "scenarios"
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--regen-golden", action="store_true", default=False,
+        help="rewrite tests/regression/golden/ from the current code (explain the change in the commit)",
+    )
+
+
 @pytest.fixture(autouse=True)
 def _raise_on_float_errors():
     old = np.seterr(all="raise")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "run", "load", "load_scenario", "run_batch", "to_iamc"]
+__all__ = ["__version__", "run", "load", "load_scenario", "run_batch", "to_iamc", "compare", "scenarios"]
 
 
 def __getattr__(name: str):  # PEP 562: lazy re-exports, no work at import time
@@ -19,7 +19,7 @@ def __getattr__(name: str):  # PEP 562: lazy re-exports, no work at import time
         from cnyx_sim.api import load
 
         return load
-    if name in ("run_batch", "to_iamc"):
+    if name in ("run_batch", "to_iamc", "compare"):
         from cnyx_sim import api
 
         return getattr(api, name)
@@ -27,4 +27,8 @@ def __getattr__(name: str):  # PEP 562: lazy re-exports, no work at import time
         from cnyx_sim.scenario.load import load_scenario
 
         return load_scenario
+    if name == "scenarios":
+        from cnyx_sim.resources import list_scenarios
+
+        return list_scenarios
     raise AttributeError(f"module 'cnyx_sim' has no attribute {name!r}")

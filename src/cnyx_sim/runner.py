@@ -1,8 +1,7 @@
 """Runners: a run is a pure function of (parameters, base-year data, seed, run index).
 
 ``run_one`` builds the Mesa model, steps it to the end year and returns the recorded arrays; it does no
-I/O. ``run_scenario`` does that for runs ``0..N-1`` in process (batches with workers live in
-``cnyx_sim.batch``).
+I/O. Many runs (in process, with workers or on Dask) are ``cnyx_sim.batch``'s job.
 """
 
 from __future__ import annotations
@@ -76,7 +75,3 @@ def release_finished_models() -> None:
         if getattr(model, "running", True) is False:
             ids.pop(model, None)
 
-
-def run_scenario(scenario_name: str, base: BaseYearData, params: ModelParams, seed: int, runs: int) -> list[RunResult]:
-    """Runs ``0..runs-1`` of a scenario, in process."""
-    return [run_one(scenario_name, base, params, seed, r) for r in range(runs)]

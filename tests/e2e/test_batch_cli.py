@@ -194,18 +194,17 @@ def test_load_of_a_batch_equals_concatenated_single_runs(scenarios, tmp_path):
     assert loaded["failures"].empty
 
 
-def test_iamc_export_has_the_iamc_columns_and_maps_gdp(scenarios, tmp_path):
+def test_iamc_export_of_a_batch_keeps_runs_and_maps_gdp(scenarios, tmp_path):
     out = cnyx_sim.run(scenarios[0], runs=3, write=False)
-    iamc = cnyx_sim.to_iamc(out.trajectories)
-    assert list(iamc.columns) == ["model", "scenario", "region", "variable", "unit", "year", "value"]
+    iamc = cnyx_sim.to_iamc(out.trajectories)   # runs kept (issue 11); tests/unit/batch/test_iamc.py has the rest
+    assert list(iamc.columns) == ["model", "scenario", "run", "region", "variable", "unit", "year", "value"]
     gdp = out.trajectories.query("variable == 'gdp_nominal' and region == 'cnyx' and year == 2026")["value"]
-    row = iamc.query("variable == 'GDP|Nominal' and region == 'cnyx' and year == 2026")
-    assert row["value"].tolist() == [gdp.median()]
-    assert "cnyx_sim|public_investment_share" in set(iamc["variable"])
-    assert "Value Added|Real|electronics" in set(iamc["variable"])
-    per_run = cnyx_sim.to_iamc(out.trajectories, statistic=None)
-    assert set(per_run["scenario"]) == {"short|run0", "short|run1", "short|run2"}
-    assert not iamc.duplicated(["model", "scenario", "region", "variable", "year"]).any()
+    median = cnyx_sim.to_iamc(out.trajectories, statistic="median")
+    row = median.query("variable == 'GDP|Nominal' and region == 'cnyx' and year == 2026")
+    assert row["value"].tolist() == pytest.approx([gdp.median() * 0.1])
+    assert "Value Added|Real|Secondary|Industry|electronics" in set(iamc["variable"])
+    assert set(iamc["scenario"]) == {"short"} and sorted(iamc["run"].unique()) == [0, 1, 2]
+    assert not iamc.duplicated(["model", "scenario", "run", "region", "variable", "year"]).any()
 
 
 def test_morris_sweep_batch_writes_elementary_effect_indices_per_parameter(tmp_path):

@@ -51,7 +51,7 @@ def test_pairing_is_by_run_index_not_by_sorted_values():
 
 
 def test_compare_csv_equals_hand_computed_paired_differences(tiny_batch, capsys):
-    assert main(["compare", str(tiny_batch)]) == 0
+    assert main(["compare", str(tiny_batch), "--min-pairs", "4"]) == 0
     printed = capsys.readouterr().out
     assert "policy vs short" in printed
     assert "GDP credited: absent" in printed or "gdp_credited_nominal" in printed
@@ -91,8 +91,9 @@ def test_two_run_folders_compare_like_a_batch(tmp_path):
     cnyx_sim.run(short, runs=2, out=tmp_path / "a")
     cnyx_sim.run(policy, runs=2, out=tmp_path / "b")
     assert main(["compare", str(tmp_path / "a"), str(tmp_path / "b")]) == 0
-    table = pd.read_csv(tmp_path / "a" / "compare.csv")
-    assert set(table["variant"]) == {"policy", "short"}
+    assert not (tmp_path / "a" / "compare.csv").exists()   # never written into a run folder (issue 12)
+    table = pd.read_csv(tmp_path / "compare-b-vs-a.csv")
+    assert set(table["variant"]) == {"policy"} and set(table["baseline"]) == {"short"}  # no self-comparison
     assert (table.query("kind == 'paired_difference'")["n_pairs"] == 2).all()
 
 
@@ -110,3 +111,79 @@ def test_key_outcomes_use_what_is_present_and_name_what_is_absent():
     assert [o.variable for o in outcomes] == ["gdp_nominal", "gdp_credited_nominal", "tax_local_after_sharing",
                                               "projects_arrived"]
     assert notes == []
+
+
+# -- issue 11/12: labels, self-comparison, warnings, minimum pairs, failed runs, run folders ---------------
+def test_the_chosen_baseline_is_labelled_by_name_and_never_compared_with_itself(tiny_batch, capsys):
+    from cnyx_sim.batch.compare import compare
+
+    table, _ = compare([tiny_batch], baseline="policy")
+    assert set(table["variant"]) == {"short"} and set(table["baseline"]) == {"policy"}
+    assert main(["compare", str(tiny_batch), "--baseline", "policy", "--csv", str(tiny_batch.parent / "c.csv")]) == 0
+    printed = capsys.readouterr().out
+    assert "short vs policy (baseline)" in printed
+    assert "variant" not in printed.split("note:")[0]   # columns are headed by scenario names
+
+
+def test_no_interval_below_the_minimum_number_of_pairs(tiny_batch):
+    from cnyx_sim.batch.compare import compare
+
+    table, notes = compare([tiny_batch])                 # 4 pairs < 20
+    paired = table[table["kind"] == "paired_difference"]
+    assert paired["diff_median"].notna().all()
+    assert paired["diff_p05"].isna().all() and paired["diff_p95"].isna().all()
+    assert any("at least 20 paired runs" in n for n in notes)
+    table, notes = compare([tiny_batch], min_pairs=4)
+    assert table.loc[table["kind"] == "paired_difference", "diff_p05"].notna().all()
+    assert not any("paired runs" in n for n in notes)
+
+
+def test_failed_runs_and_differing_run_sets_are_reported(tmp_path, monkeypatch):
+    short = tmp_path / "short.yaml"
+    short.write_text(f"extends: {BASELINE}\nname: short\nyears: {{start: 2021, end: 2025}}\n", encoding="utf-8")
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(f"extends: {short}\nname: policy\nproduction: {{tfp_long_run_growth: 0.03}}\n", encoding="utf-8")
+    from cnyx_sim.batch import worker
+
+    real = worker.run_tables
+
+    def run_tables(prepared, run):  # run 2 of policy fails (in-process executor: workers 1)
+        if (prepared.name, run) == ("policy", 2):
+            raise RuntimeError("deliberate failure")
+        return real(prepared, run)
+
+    monkeypatch.setattr(worker, "run_tables", run_tables)
+    assert main(["batch", str(short), str(policy), "--runs", "3", "--out", str(tmp_path / "b"), "--quiet"]) == 3
+    from cnyx_sim.batch.compare import compare
+
+    table, notes = compare([tmp_path / "b"])
+    text = "\n".join(notes)
+    assert "failed runs: policy runs 2" in text
+    assert "the run sets differ: policy has 2 run(s), short 3" in text
+    assert (table.loc[table["kind"] == "paired_difference", "n_pairs"] == 2).all()
+
+
+def test_different_seeds_give_a_warning(tmp_path):
+    from cnyx_sim.batch.compare import compare
+
+    short = tmp_path / "short.yaml"
+    short.write_text(f"extends: {BASELINE}\nname: short\nyears: {{start: 2021, end: 2023}}\n", encoding="utf-8")
+    other = tmp_path / "other.yaml"
+    other.write_text(f"extends: {short}\nname: other\nseed: 99\n", encoding="utf-8")
+    cnyx_sim.run(short, out=tmp_path / "a")
+    cnyx_sim.run(other, out=tmp_path / "b")
+    _, notes = compare([tmp_path / "a", tmp_path / "b"])
+    assert any(n.startswith("warning: other has seed 99 and short seed") for n in notes)
+
+
+def test_compare_never_writes_into_a_run_folder(tmp_path, capsys):
+    short = tmp_path / "short.yaml"
+    short.write_text(f"extends: {BASELINE}\nname: short\nyears: {{start: 2021, end: 2023}}\n", encoding="utf-8")
+    cnyx_sim.run(short, out=tmp_path / "a")
+    cnyx_sim.run(short, out=tmp_path / "b")
+    before = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert main(["compare", str(tmp_path / "a"), str(tmp_path / "b"), "--csv", str(tmp_path / "a" / "x.csv")]) == 2
+    assert "never writes into a run folder" in capsys.readouterr().err
+    assert main(["compare", str(tmp_path / "a")]) == 0          # one run folder: CSV beside it
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == before
+    assert (tmp_path / "compare-a.csv").is_file()

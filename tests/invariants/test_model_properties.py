@@ -65,8 +65,10 @@ def perturbed(prepared: PreparedScenario, change: dict):
     n_sectors = len(p.production.capital_share)
     return dataclasses.replace(
         p,
+        # no price shock, so the deflator's (X1) path can be checked exactly below
         macro=dataclasses.replace(p.macro, deflator_growth=np.full_like(p.macro.deflator_growth,
-                                                                        change["deflator_growth"])),
+                                                                        change["deflator_growth"]),
+                                  deflator_shock_sd=0.0),
         production=dataclasses.replace(p.production, tfp_shock_sd=change["tfp_shock_sd"]),
         capital=dataclasses.replace(p.capital, investment_rate=np.full(n_sectors, change["investment_rate"]),
                                     return_sensitivity=change["return_sensitivity"]),

@@ -116,8 +116,9 @@ def test_base_year_employment_is_the_employment_rate_times_population(model, pre
 
 
 def test_base_year_capital_is_the_capital_output_ratio_times_value_added(model, prepared):
-    ratio = prepared.params.capital.capital_output_ratio
-    np.testing.assert_allclose(model.state.capital, model.state.va_real * ratio[None, :], rtol=1e-15)
+    # per unit and sector (the fitted ratios of calibration/fitted_2021.yaml), or per sector for every unit
+    ratio = np.broadcast_to(model.params.capital.capital_output_ratio, model.state.va_real.shape)
+    np.testing.assert_allclose(model.state.capital, model.state.va_real * ratio, rtol=1e-15)
 
 
 def test_base_year_tfp_calibration_reproduces_value_added_exactly(model, prepared):

@@ -22,12 +22,19 @@ scenario validation, so a value the schema rejects fails with the usual one-line
 sample draws the same random numbers (common random numbers across the design).
 
 Sobol indices (``saltelli``): the design is Saltelli's A, B and AB_i matrices from one scrambled Sobol'
-sequence of dimension 2d (Saltelli et al. 2010, Comput. Phys. Commun. 181:259-270). With f the outcome
-(mean over runs) of each point:
+sequence of dimension 2d (Saltelli et al. 2010, Comput. Phys. Commun. 181:259-270). Rows are in SALib's
+order, per base point j: A_j, AB_j^(1), ..., AB_j^(d), B_j (``SALib.sample.sobol`` with
+``calc_second_order=False``), so ``SALib.analyze.sobol.analyze(problem, Y, calc_second_order=False)`` takes the
+outcomes as they are; ``DIR/salib_problem.json`` holds SALib's ``problem`` and :func:`salib_outputs` returns
+``(problem, X, Y)`` of a finished batch. (Batch folders written before this order was adopted -- no
+salib_problem.json -- hold rows A_j, B_j, AB_j^(1..d); :func:`salib_outputs` reorders those when given the
+sweep file.) With f the outcome (mean over runs) of each point, centred on the mean of all points:
 
     (S1)  first order   S_i  = mean(f_B * (f_ABi - f_A)) / V            (Saltelli 2010, Table 2 (b))
     (ST)  total effect  ST_i = mean((f_A - f_ABi)^2) / (2 V)            (Jansen 1999)
     with  V = var([f_A, f_B]).
+    (SC)  confidence    S_conf = z_{(1+c)/2} * std_b(S^(b)),  S^(b) from the base points resampled with
+          replacement (b = 1..B; SALib's bootstrap: the same resamples for a given seed), c = 0.95.
 
 Elementary effects (``morris``): r trajectories of d + 1 points on the p-level grid {0, 1/(p-1), ..., 1} of
 the unit cube, each built by Morris' B* construction (Morris 1991, Technometrics 33:161-174) from a random
@@ -41,6 +48,7 @@ base point x* in {0, 1/(p-1), ..., 1 - Delta}, random signs D* = diag(+-1) and a
           (a step of -Delta from x gives the effect at x - Delta e_i).
     (M3)  mu*_i = mean |EE_i|  (Campolongo, Cariboni & Saltelli 2007, Environ. Model. Softw. 22:1509-1518),
           mu_i = mean EE_i,  sigma_i = std(EE_i, ddof=1)  (undefined, NaN, for r = 1).
+    (M4)  mu*_conf = z_{(1+c)/2} * std_b(mean |EE_i^(b)|), trajectories resampled with replacement (as SALib).
 """
 
 from __future__ import annotations
@@ -281,19 +289,22 @@ def sample_points(sweep: Sweep) -> np.ndarray:
         unit = _engine(qmc.Sobol, d, sweep.seed).random(sweep.samples)
     elif sweep.method == "morris":
         unit = morris_unit_points(sweep)
-    else:  # saltelli: rows ordered per base point j: A_j, B_j, AB_j^(1..d)
-        base = _engine(qmc.Sobol, 2 * d, sweep.seed).random(sweep.samples)
-        a, b = base[:, :d], base[:, d:]
-        rows = []
-        for j in range(sweep.samples):
-            rows.append(a[j])
-            rows.append(b[j])
-            for i in range(d):
-                mixed = a[j].copy()
-                mixed[i] = b[j, i]
-                rows.append(mixed)
-        unit = np.array(rows)
+    else:
+        unit = saltelli_unit_points(sweep)
     return qmc.scale(unit, low, high)
+
+
+def saltelli_unit_points(sweep: Sweep) -> np.ndarray:
+    """Saltelli's design in the unit cube, ``[N * (d + 2), d]``, in SALib's row order: per base point j,
+    A_j, AB_j^(1), ..., AB_j^(d), B_j (AB_j^(i) is A_j with column i taken from B_j)."""
+    d = len(sweep.parameters)
+    base = _engine(qmc.Sobol, 2 * d, sweep.seed).random(sweep.samples)
+    a, b = base[:, :d], base[:, d:]
+    block = np.repeat(a[:, None, :], d + 2, axis=1)  # [j, row in block, parameter]
+    columns = np.arange(d)
+    block[:, 1 + columns, columns] = b[:, columns]
+    block[:, d + 1, :] = b
+    return block.reshape(-1, d)
 
 
 def morris_unit_points(sweep: Sweep) -> np.ndarray:
@@ -387,29 +398,89 @@ def make_variant(doc: ResolvedScenarioDoc, base_name: str, sweep: Sweep, sample:
 
 
 # --------------------------------------------------------------------------------------------- Sobol indices
+#: Bootstrap defaults of the confidence intervals (SALib's defaults are 100 resamples and 0.95).
+BOOTSTRAP_RESAMPLES = 1000
+CONF_LEVEL = 0.95
+
+
+def _z(conf_level: float) -> float:
+    from scipy.stats import norm
+
+    return float(norm.ppf(0.5 + conf_level / 2))
+
+
+def _saltelli_blocks(outcome_by_point: np.ndarray, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(f_A [N], f_AB [N, d], f_B [N]) from outcomes in SALib order, centred on their overall mean."""
+    f = np.asarray(outcome_by_point, dtype=float).reshape(-1, d + 2)
+    # Centre the outcomes: (S1) is not shift-invariant at finite N (its bias grows with the outcome's mean,
+    # e.g. GDP levels of ~10^4). The mean of all points is the centre SALib uses, so the indices agree.
+    f = f - np.mean(f)
+    return f[:, 0], f[:, 1:d + 1], f[:, d + 1]
+
+
+def _first_and_total(f_a: np.ndarray, f_ab: np.ndarray, f_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(S1) and (ST) of ``f_a [..., N]``, ``f_ab [..., N, d]``, ``f_b [..., N]`` -> ``[..., d]`` each (leading
+    axes, e.g. bootstrap resamples, are kept)."""
+    variance = np.var(np.concatenate([f_a, f_b], axis=-1), axis=-1)
+    safe = np.where(variance > 0.0, variance, 1.0)[..., None]
+    first = np.mean(f_b[..., None] * (f_ab - f_a[..., None]), axis=-2) / safe
+    total = 0.5 * np.mean((f_a[..., None] - f_ab) ** 2, axis=-2) / safe
+    constant = (variance == 0.0)[..., None]
+    return np.where(constant, 0.0, first), np.where(constant, 0.0, total)
+
+
 def sobol_indices(outcome_by_point: np.ndarray, d: int) -> tuple[np.ndarray, np.ndarray]:
     """First-order (S1) and total (ST) indices from outcomes of a Saltelli design.
 
     Parameters
     ----------
-    outcome_by_point : ``[N * (d + 2)]`` outcomes in :func:`sample_points` order (A_j, B_j, AB_j^(1..d)).
+    outcome_by_point : ``[N * (d + 2)]`` outcomes in :func:`sample_points` order (SALib's: A_j, AB_j^(1..d),
+        B_j).
     d : number of parameters.
 
     Returns
     -------
     first_order, total : ``[d]`` each.
     """
-    f = np.asarray(outcome_by_point, dtype=float).reshape(-1, d + 2)
-    # Centre the outcomes: (S1) is not shift-invariant at finite N (its bias grows with the outcome's mean,
-    # e.g. GDP levels of ~10^4), while the indices of the centred outcome are the same in expectation.
-    f = f - np.mean(f[:, :2])
-    f_a, f_b, f_ab = f[:, 0], f[:, 1], f[:, 2:]
-    variance = float(np.var(np.concatenate([f_a, f_b])))
-    if variance == 0.0:
+    f_a, f_ab, f_b = _saltelli_blocks(outcome_by_point, d)
+    # SALib normalises by the standard deviation as well; the ratios do not change.
+    return _first_and_total(f_a, f_ab, f_b)
+
+
+def sobol_confidence(outcome_by_point: np.ndarray, d: int, num_resamples: int = BOOTSTRAP_RESAMPLES,
+                     conf_level: float = CONF_LEVEL, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """(SC) bootstrap half-widths of (S1) and (ST), ``[d]`` each.
+
+    The base points are resampled with replacement ``num_resamples`` times with
+    ``numpy.random.default_rng(seed).integers(N, size=(N, num_resamples))`` -- the draws SALib's
+    ``sobol.analyze(..., seed=seed)`` makes (seed > 0), so the intervals are SALib's for the same seed.
+    """
+    f_a, f_ab, f_b = _saltelli_blocks(outcome_by_point, d)
+    n = len(f_a)
+    if n < 2:
+        return np.full(d, np.nan), np.full(d, np.nan)
+    r = np.random.default_rng(seed).integers(n, size=(n, num_resamples))
+    # [resample, base point] and [resample, base point, parameter]
+    first, total = _first_and_total(f_a[r].T, np.transpose(f_ab[r], (1, 0, 2)), f_b[r].T)
+    constant = np.ptp(np.concatenate([f_a[r], f_b[r]])) == 0.0
+    if constant:
         return np.zeros(d), np.zeros(d)
-    first = np.mean(f_b[:, None] * (f_ab - f_a[:, None]), axis=0) / variance
-    total = 0.5 * np.mean((f_a[:, None] - f_ab) ** 2, axis=0) / variance
-    return first, total
+    z = _z(conf_level)
+    return z * np.std(first, axis=0, ddof=1), z * np.std(total, axis=0, ddof=1)
+
+
+def elementary_effects(outcome_by_point: np.ndarray, unit_points: np.ndarray, delta: float) -> np.ndarray:
+    """(M2) the elementary effects ``[trajectory, parameter]`` of a Morris design (unit-cube coordinates)."""
+    d = unit_points.shape[1]
+    f = np.asarray(outcome_by_point, dtype=float).reshape(-1, d + 1)
+    x = np.asarray(unit_points, dtype=float).reshape(-1, d + 1, d)
+    steps = np.diff(x, axis=1)  # [trajectory, step, factor]: one nonzero entry, +-Delta
+    factor = np.argmax(np.abs(steps), axis=2)
+    sign = np.sign(np.take_along_axis(steps, factor[..., None], axis=2)[..., 0])
+    effects = np.empty((f.shape[0], d))
+    rows = np.arange(f.shape[0])[:, None]
+    effects[rows, factor] = np.diff(f, axis=1) / (sign * delta)
+    return effects
 
 
 def morris_effects(outcome_by_point: np.ndarray, unit_points: np.ndarray, delta: float
@@ -426,27 +497,41 @@ def morris_effects(outcome_by_point: np.ndarray, unit_points: np.ndarray, delta:
     -------
     mu_star, mu, sigma : ``[d]`` each (sigma is NaN when there is a single trajectory).
     """
-    d = unit_points.shape[1]
-    f = np.asarray(outcome_by_point, dtype=float).reshape(-1, d + 1)
-    x = np.asarray(unit_points, dtype=float).reshape(-1, d + 1, d)
-    steps = np.diff(x, axis=1)  # [trajectory, step, factor]: one nonzero entry, +-Delta
-    factor = np.argmax(np.abs(steps), axis=2)
-    sign = np.sign(np.take_along_axis(steps, factor[..., None], axis=2)[..., 0])
-    effects = np.empty((f.shape[0], d))
-    rows = np.arange(f.shape[0])[:, None]
-    effects[rows, factor] = np.diff(f, axis=1) / (sign * delta)
-    sigma = np.std(effects, axis=0, ddof=1) if f.shape[0] > 1 else np.full(d, np.nan)
+    effects = elementary_effects(outcome_by_point, unit_points, delta)
+    d = effects.shape[1]
+    sigma = np.std(effects, axis=0, ddof=1) if effects.shape[0] > 1 else np.full(d, np.nan)
     return np.mean(np.abs(effects), axis=0), np.mean(effects, axis=0), sigma
 
 
-SOBOL_COLUMNS = ["outcome", "parameter", "first_order", "total", "base_points", "method"]
-MORRIS_COLUMNS = ["outcome", "parameter", "method", "mu_star", "mu", "sigma", "trajectories"]
+def morris_confidence(effects: np.ndarray, num_resamples: int = BOOTSTRAP_RESAMPLES,
+                      conf_level: float = CONF_LEVEL, seed: int = 1) -> np.ndarray:
+    """(M4) bootstrap half-width of mu* per parameter, from ``effects [trajectory, parameter]``.
+
+    Draws as SALib's ``morris.analyze(..., seed=seed)``: one ``default_rng(seed)``, per parameter in order
+    ``integers(r, size=(num_resamples, r))``.
+    """
+    r, d = effects.shape
+    if r < 2:
+        return np.full(d, np.nan)
+    rng = np.random.default_rng(seed)
+    z = _z(conf_level)
+    out = np.empty(d)
+    for j in range(d):
+        resampled = effects[:, j][rng.integers(r, size=(num_resamples, r))]
+        out[j] = z * np.mean(np.abs(resampled), axis=1).std(ddof=1)
+    return out
+
+
+SOBOL_COLUMNS = ["outcome", "parameter", "first_order", "total", "base_points", "method", "first_order_conf",
+                 "total_conf"]
+MORRIS_COLUMNS = ["outcome", "parameter", "method", "mu_star", "mu", "sigma", "trajectories", "mu_star_conf"]
 
 
 def sensitivity_table(out_dir: str | Path, sweep: Sweep, variant_names: list[str]) -> "pd.DataFrame":
-    """(S1)/(ST) (saltelli) or (M3) (morris) of every sweep outcome from a finished batch; the outcome of a
-    design point is its mean over runs. ``variant_names`` are in design order (one per point, one scenario
-    file). A point without that outcome (failed runs) makes the outcome's indices NaN."""
+    """(S1)/(ST) with (SC) intervals (saltelli) or (M3) with (M4) (morris) of every sweep outcome from a
+    finished batch; the outcome of a design point is its mean over runs. ``variant_names`` are in design order
+    (one per point, one scenario file). A point without that outcome (failed runs) makes the outcome's indices
+    NaN."""
     import pandas as pd
 
     from cnyx_sim.batch.store import read_table
@@ -463,18 +548,111 @@ def sensitivity_table(out_dir: str | Path, sweep: Sweep, variant_names: list[str
         picked = traj[(traj["region"] == region) & (traj["variable"] == variable) & (traj["year"] == year)]
         means = picked.groupby("scenario")["value"].mean().reindex(variant_names).to_numpy()
         complete = len(means) > 0 and not np.isnan(means).any()
+        nan = np.full(d, np.nan)
         if morris:
-            nan = np.full(d, np.nan)
-            mu_star, mu, sigma = morris_effects(means, unit, sweep.morris_step) if complete else (nan, nan, nan)
-            for param, m_star, m, s in zip(sweep.parameters, mu_star, mu, sigma):
+            if complete:
+                mu_star, mu, sigma = morris_effects(means, unit, sweep.morris_step)
+                effects = elementary_effects(means, unit, sweep.morris_step)
+                conf = morris_confidence(effects, seed=_bootstrap_seed(sweep))
+            else:
+                mu_star, mu, sigma, conf = nan, nan, nan, nan
+            for param, m_star, m, s, c in zip(sweep.parameters, mu_star, mu, sigma, conf):
                 rows.append({"outcome": text, "parameter": param.key, "method": "morris", "mu_star": m_star,
-                             "mu": m, "sigma": s, "trajectories": sweep.samples})
+                             "mu": m, "sigma": s, "trajectories": sweep.samples, "mu_star_conf": c})
             continue
         if complete:
             first, total = sobol_indices(means, d)
+            first_conf, total_conf = sobol_confidence(means, d, seed=_bootstrap_seed(sweep))
         else:
-            first, total = np.full(d, np.nan), np.full(d, np.nan)
-        for param, s1, st in zip(sweep.parameters, first, total):
+            first, total, first_conf, total_conf = nan, nan, nan, nan
+        for param, s1, st, c1, ct in zip(sweep.parameters, first, total, first_conf, total_conf):
             rows.append({"outcome": text, "parameter": param.key, "first_order": s1, "total": st,
-                         "base_points": sweep.samples, "method": "saltelli"})
+                         "base_points": sweep.samples, "method": "saltelli", "first_order_conf": c1,
+                         "total_conf": ct})
     return pd.DataFrame(rows, columns=MORRIS_COLUMNS if morris else SOBOL_COLUMNS)
+
+
+def _bootstrap_seed(sweep: Sweep) -> int:
+    # SALib treats seed 0 as "no seed" (global state); keep the bootstrap seeded and > 0.
+    return sweep.seed + 1
+
+
+# ------------------------------------------------------------------------------------------- SALib-ready
+SALIB_PROBLEM = "salib_problem.json"
+#: Row order of the saltelli design since issue 11 (SALib's); folders without salib_problem.json used the
+#: older order per base point: A, B, AB_1..AB_d.
+SALTELLI_ORDER = "per base point: A, AB_1..AB_d, B (SALib)"
+
+
+def salib_problem(sweep: Sweep) -> dict[str, Any]:
+    """SALib's ``problem`` dict for a sweep with ranges (``names`` are the dotted key paths)."""
+    if sweep.method == "grid":
+        raise ValueError("a grid sweep has no ranges, so no SALib problem")
+    return {"num_vars": len(sweep.parameters), "names": [p.key for p in sweep.parameters],
+            "bounds": [[p.low, p.high] for p in sweep.parameters]}
+
+
+def write_salib_problem(out_dir: str | Path, sweep: Sweep) -> None:
+    """``DIR/salib_problem.json``: the problem, the method, the design's row order and SALib call hints."""
+    from cnyx_sim.batch.store import write_bytes_atomic
+
+    if sweep.method == "grid":
+        return
+    record = {"problem": salib_problem(sweep), "method": sweep.method, "samples": sweep.samples,
+              "sampler_seed": sweep.seed}
+    if sweep.method == "saltelli":
+        record["row_order"] = SALTELLI_ORDER
+        record["analyze"] = "SALib.analyze.sobol.analyze(problem, Y, calc_second_order=False)"
+    elif sweep.method == "morris":
+        record["row_order"] = "trajectory by trajectory, d + 1 rows each"
+        record["num_levels"] = sweep.levels
+        record["analyze"] = f"SALib.analyze.morris.analyze(problem, X, Y, num_levels={sweep.levels})"
+    text = json.dumps(record, indent=2, sort_keys=True) + "\n"
+    write_bytes_atomic(Path(out_dir) / SALIB_PROBLEM, text.encode("utf-8"))
+
+
+def salib_outputs(out_dir: str | Path, outcome: str, scenario_file: str | None = None,
+                  sweep: str | Path | Sweep | None = None) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
+    """``(problem, X, Y)`` of a finished sweep batch, ready for SALib's analyzers.
+
+    ``X`` is ``[point, parameter]`` in parameter units and ``Y`` the outcome (``[region:]variable@year``,
+    mean over runs) of each point, both in SALib's row order. ``scenario_file`` picks one scenario of a
+    multi-scenario batch (default: the only one). A folder written before salib_problem.json existed (rows
+    A, B, AB_i) needs ``sweep`` (the sweep file) and is reordered here.
+    """
+    import pandas as pd
+
+    from cnyx_sim.batch.store import read_table
+
+    out_dir = Path(out_dir)
+    samples = pd.read_csv(out_dir / "samples.csv")
+    sources = list(dict.fromkeys(samples["source"]))
+    if scenario_file is None:
+        if len(sources) > 1:
+            raise ValueError(f"the batch has several scenario files; pass scenario_file= one of {sources}")
+        scenario_file = sources[0]
+    samples = samples[samples["source"] == scenario_file].sort_values("sample")
+    problem_path = out_dir / SALIB_PROBLEM
+    if problem_path.is_file():
+        record = json.loads(problem_path.read_text(encoding="utf-8"))
+        problem, method, old_order = record["problem"], record["method"], False
+    else:
+        if sweep is None:
+            raise ValueError(f"{out_dir} has no {SALIB_PROBLEM} (written before SALib order was adopted): pass "
+                             "sweep= the sweep file it was run with")
+        sweep = sweep if isinstance(sweep, Sweep) else load_sweep(sweep)
+        problem, method, old_order = salib_problem(sweep), sweep.method, sweep.method == "saltelli"
+    region, variable, year = parse_outcome(outcome)
+    traj = read_table(out_dir, "trajectories", ["scenario", "region", "sector", "variable", "year", "value"],
+                      [("sector", "==", "total"), ("variable", "==", variable), ("year", "==", year),
+                       ("region", "==", region)])
+    means = traj.groupby("scenario")["value"].mean().reindex(samples["scenario"]).to_numpy()
+    x = samples[problem["names"]].to_numpy(dtype=float)
+    if old_order:
+        d = problem["num_vars"]
+        block = [0] + list(range(2, d + 2)) + [1]  # A, B, AB_1..d -> A, AB_1..d, B
+        order = (np.arange(len(means)).reshape(-1, d + 2)[:, block]).reshape(-1)
+        x, means = x[order], means[order]
+    if method not in ("saltelli", "morris", "lhs", "sobol"):
+        raise ValueError(f"method {method!r} has no SALib analyzer here")
+    return problem, x, means

@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from cnyx_sim.batch.design import load_sweep, sensitivity_table
+from cnyx_sim.batch.design import load_sweep, sensitivity_table, write_salib_problem
 from cnyx_sim.batch.executors import DEFAULT_CONNECT_TIMEOUT, open_executor
 from cnyx_sim.batch.plan import DEFAULT_CHUNK_SIZE, BatchPlan, plan_batch
 from cnyx_sim.batch.progress import Progress
@@ -93,6 +93,8 @@ def run_batch(scenarios, runs: int | None = None, out=None, workers: int = 1, ex
         store = BatchStore.open(out_dir, plan, resume=resume, force=force, extra=extra)
         if any(v.sample is not None for v in plan.variants):
             _write_samples(out_dir / SAMPLES, plan)
+        if sweep is not None:  # issue 11: SALib's problem and the design's row order (batch/design.py)
+            write_salib_problem(out_dir, sweep)
         pending = store.pending()
         bar = Progress(plan.total_runs, store.runs_done(), enabled=bool(progress), bar=progress is True)
         for outcome in execute(pending):

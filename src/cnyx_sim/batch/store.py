@@ -213,7 +213,7 @@ class BatchStore:
         for child in out_dir.iterdir():
             if child.is_dir() and any(child.glob("part-*.parquet")):
                 shutil.rmtree(child)
-        for name in (MANIFEST, FAILURES, SAMPLES, "compare.csv", "sensitivity.csv"):
+        for name in (MANIFEST, FAILURES, SAMPLES, "compare.csv", "sensitivity.csv", "salib_problem.json"):
             (out_dir / name).unlink(missing_ok=True)
 
     # ----------------------------------------------------------------------------------------- progress

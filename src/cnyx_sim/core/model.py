@@ -1,7 +1,9 @@
 """The Mesa model: one :class:`~cnyx_sim.core.agents.CityAgent` per plan unit over numpy state arrays.
 
-``CnyxModel.step()`` is the flat, ordered yearly schedule of ODD element 3. Every mechanism reads the
-start-of-year snapshot and returns new arrays; the model only wires them together and records.
+``CnyxModel.step()`` is the flat, ordered yearly schedule of ODD element 3 (docs/model.md §3). Every
+mechanism reads the start-of-year state or values computed earlier in the step and returns new arrays; the
+engines (industrial transfer, fiscal block) are given their inputs explicitly and return what they produce;
+the model only wires them together, builds the year's state once and records it.
 The model never reads files or prints: base-year data and parameters come in as arrays.
 """
 
@@ -12,14 +14,16 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from cnyx_sim.core.agents import CityAgent
+from cnyx_sim.core.agents import CityAgent, CitySignals
 from cnyx_sim.core.params import TAXES, ModelParams
-from cnyx_sim.core.projects import PROJECT_VARIABLES, TransferEngine
+from cnyx_sim.core.projects import PROJECT_VARIABLES, TransferEngine, project_totals
 from cnyx_sim.core.recorder import Recorder
 from cnyx_sim.core.rng import make_streams
 from cnyx_sim.core.sharing import SHARING_VARIABLES, SharingEngine
-from cnyx_sim.core.state import FloatArray, Geography, RegionState
-from cnyx_sim.mechanisms import capital, fiscal, labour, population, prices, production
+from cnyx_sim.core.state import CityPolicies, FloatArray, Geography, RegionState
+from cnyx_sim.mechanisms import capital, fiscal, incentives, labour, population, prices, production
+from cnyx_sim.mechanisms import transfer as transfer_rules
+from cnyx_sim.mechanisms.incentives import Package
 
 #: Provinces of the external migration nodes, for the border term of (N2)-(N3). ``None`` = neither.
 EXTERNAL_NODE_PROVINCE: dict[str, str | None] = {
@@ -67,52 +71,78 @@ class CnyxModel(mesa.Model):
         super().__init__(rng=streams["mesa"])
         if params.start_year != base.year:
             raise ValueError(f"scenario starts in {params.start_year} but the base-year data are for {base.year}")
+        # Parameter uncertainty (docs/model.md 5.6): each run uses one posterior draw of the fitted growth
+        # parameters, picked by its own stream, so paired variants share the draw of each run.
+        self.parameter_draw = -1
+        if params.parameter_draws is not None and params.parameter_draws.n_draws > 0:
+            self.parameter_draw = int(streams["parameters"].integers(params.parameter_draws.n_draws))
+            params = params.with_draw(self.parameter_draw)
         self.base = base
         self.params = params
-        self.geography = base.geography
+        self.geography = geo = base.geography
         self.streams = streams
-        self.seed_value, self.run_index = seed, run
-
-        geo = self.geography
         self.province_take_by_city = params.fiscal.province_take[geo.city_province]
+        # Tax sharing, statistics splitting and budgets (ODD 7.10-7.12); neutral without a sharing section.
+        self.sharing = SharingEngine(params, geo, streams["sharing"])
+        self.policies = self._initial_policies()
+        self._incumbent_offset = self._calibrate_incumbent_offset()
         self.state = self._initial_state()
         self.base_state = self.state.copy()
-        self.investment_share = np.full(geo.n_cities, params.fiscal.public_investment_share_initial)
-        self._nominal_gdp_last = self._nominal_gdp(self.state)
 
+        incentives_rule = params.transfer.incentives if params.transfer is not None else None
+        if incentives_rule is not None and not incentives_rule.adaptive:
+            incentives_rule = None
         self.cities = [
-            CityAgent(self, idx, code, name) for idx, (code, name) in enumerate(zip(geo.cities, geo.city_names_zh))
+            CityAgent(self, idx, code, name, self.policies, params.fiscal, incentives_rule)
+            for idx, (code, name) in enumerate(zip(geo.cities, geo.city_names_zh))
         ]
         # Industrial transfer (ODD 7.7-7.9): the project book and its calibration; None without a transfer section.
-        self.transfer = TransferEngine(self) if params.transfer is not None else None
+        self.transfer = (
+            TransferEngine(params, geo, self.state, self._package_in_force(params.start_year), streams["transfer"],
+                           streams["events"])
+            if params.transfer is not None else None
+        )
+        # GDP on the ledger the city agents chase, for their growth (F8, T9); official and credited are equal
+        # in the base year.
+        self._chased_gdp_last = self._nominal_gdp(self.state)
+
+        s = self.state
         self.recorder = Recorder(geo, TAXES, params.years)
-        self.recorder.record(self.state, self._labour_income(self.state), self.investment_share)
         if self.transfer is not None:
             self.recorder.add_city_variables(PROJECT_VARIABLES, fill_first_year=0.0)
-        # Tax sharing, statistics splitting and budgets (ODD 7.10-7.12); neutral without a sharing section.
-        self.sharing = SharingEngine(self, self.state.tax_city.sum(axis=1))
-        self._credited_gdp_last = self._nominal_gdp_last.copy()
         self.recorder.add_city_variables(SHARING_VARIABLES)
-        base_fai = self._private_investment(self.state, params.start_year + 1).sum(axis=1) + self.state.public_investment
-        self.recorder.record_city(params.start_year, self.sharing.base_year_record(
-            self.state.va_real * self.state.price_index, self.state.tax_city, base_fai))
-
-    @property
-    def sharing_cumulative(self) -> FloatArray | None:
-        """``[agreement, activity row]`` amounts paid so far under each agreement (S6 cap state)."""
-        return self.sharing.cumulative
-
-    @property
-    def debt(self) -> FloatArray:
-        """``[unit]`` city debt at the end of the last simulated year, 亿元 (B8)."""
-        return self.sharing.debt
+        base_fai = (s.private_investment * s.price_index).sum(axis=1) + s.public_investment
+        self._record(self.sharing.base_year_record(s.va_real * s.price_index, s.tax_city, base_fai, s.debt), None)
 
     # ------------------------------------------------------------------ initialisation (ODD element 5)
+    def _initial_policies(self) -> CityPolicies:
+        p, n = self.params, self.geography.n_cities
+        share = np.full(n, p.fiscal.public_investment_share_initial)
+        if p.transfer is None:
+            return CityPolicies(share, np.zeros(n), np.zeros(n), np.zeros(n))
+        inc = p.transfer.incentives
+        return CityPolicies(share, inc.land_discount.astype(float).copy(), inc.tax_rebate.astype(float).copy(),
+                            inc.service_quality.astype(float).copy())
+
+    def _calibrate_incumbent_offset(self) -> tuple[FloatArray, FloatArray] | None:
+        """(T12): ``[sector]`` expected project investment / base-year value added (zero with the offset
+        switched off) and the capacity schedule that phases it in; None without industrial transfer."""
+        t = self.params.transfer
+        if t is None:
+            return None
+        schedule = transfer_rules.capacity_schedule(t.construction_years, t.ramp_up_shares)
+        if not t.offset_incumbent_investment:
+            return np.zeros(self.geography.n_sectors), schedule
+        region_va = self.base.value_added_nominal.astype(float).sum(axis=0)
+        share = transfer_rules.expected_project_investment_share(t.arrival_rate, t.located_share, t.mean_size,
+                                                                 region_va)
+        return share, schedule
+
     def _initial_state(self) -> RegionState:
         p, geo, base = self.params, self.geography, self.base
         va = base.value_added_nominal.astype(float).copy()
         alpha = p.production.capital_share
-        capital_stock = va * p.capital.capital_output_ratio[None, :]
+        capital_stock = va * np.broadcast_to(p.capital.capital_output_ratio, va.shape)
         employed = labour.total_employment(base.population, p.labour.employment_rate)
         shares = labour.initial_sector_shares(va, p.labour.relative_labour_intensity)
         employment = shares * employed[:, None]
@@ -120,7 +150,8 @@ class CnyxModel(mesa.Model):
         self.employment_base = employment.copy()
 
         if p.production.tfp_initial_growth is not None:
-            self.tfp_initial_growth = np.asarray(p.production.tfp_initial_growth, dtype=float)
+            self.tfp_initial_growth = np.broadcast_to(
+                np.asarray(p.production.tfp_initial_growth, dtype=float), va.shape).copy()
         else:
             gross_inv = capital.investment(
                 va, capital_stock, alpha, p.capital.depreciation_rate, p.capital.investment_rate,
@@ -128,9 +159,10 @@ class CnyxModel(mesa.Model):
             )
             capital_growth = gross_inv / capital_stock - p.capital.depreciation_rate
             employment_growth = np.full(geo.n_cities, p.at(p.population.natural_growth_rate, p.start_year + 1))
-            self.tfp_initial_growth = production.calibrate_tfp_growth(
+            residual = production.calibrate_tfp_growth(
                 base.historical_real_growth, va, capital_growth, employment_growth, alpha
             )
+            self.tfp_initial_growth = np.repeat(residual[:, None], geo.n_sectors, axis=1)
 
         taxes = self._taxes(va, p.start_year, 1.0)
         _, city_part = fiscal.city_revenue(taxes.sum(axis=1), p.fiscal.local_share, self.province_take_by_city)
@@ -138,25 +170,23 @@ class CnyxModel(mesa.Model):
         # No data on public capital: start each city in the steady state its base-year public investment
         # sustains (assumption, docs/model.md 5.3), so (P2)'s public-capital term starts at 1 with no drift.
         # Only the infrastructure part (1 - psi) of public investment builds public capital (B9).
-        park_land_share = p.sharing.park_land_share if p.sharing is not None else 0.0
-        self._infrastructure_investment = (1.0 - park_land_share) * public_inv
-        public_capital = self._infrastructure_investment / p.fiscal.public_capital_depreciation
+        infrastructure_inv = (1.0 - self.sharing.p.park_land_share) * public_inv
+        public_capital = infrastructure_inv / p.fiscal.public_capital_depreciation
 
         wage_units = labour.average_wage(va, employment, alpha, 1.0)
-        mean_wage = float((wage_units * employed).sum() / employed.sum())
-        self.external_wage_base = mean_wage * p.population.external_wage_premium
+        self.external_wage_base = labour.mean_wage(wage_units, employed) * p.population.external_wage_premium
         self.migration = population.calibrate_migration(
             base.population, wage_units, self.external_wage_base,
             geo.border_matrix, self._external_border(),
             p.population.mobile_share, p.population.wage_elasticity, p.population.border_penalty,
         )
         self.external_wage = self.external_wage_base.copy()
-        self.employment_shares = shares
         return RegionState(
             year=p.start_year,
             va_real=va,
             capital=capital_stock,
             employment=employment,
+            employment_share=shares,
             tfp_trend=self.tfp_base.copy(),
             population=base.population.astype(float).copy(),
             public_capital=public_capital,
@@ -165,6 +195,9 @@ class CnyxModel(mesa.Model):
             tax_gross=taxes.sum(axis=1),
             tax_city=city_part,
             public_investment=public_inv,
+            infrastructure_investment=infrastructure_inv,
+            private_investment=self._private_investment(va, capital_stock, p.start_year + 1),
+            debt=self.sharing.initial_debt(city_part.sum(axis=1)),
         )
 
     def _external_border(self) -> FloatArray:
@@ -178,6 +211,7 @@ class CnyxModel(mesa.Model):
 
     # ------------------------------------------------------------------ helpers
     def _taxes(self, va_real: FloatArray, year: int, price_index: float) -> FloatArray:
+        """(F1)-(F4) ``[city, sector, tax]`` on nominal value added, 亿元 current prices."""
         f, alpha = self.params.fiscal, self.params.production.capital_share
         rate = fiscal.cit_rate(
             year, f.cit_standard_rate, f.western_cit_rate, f.western_cit_last_year, f.western_cit_qualifying_share
@@ -187,30 +221,46 @@ class CnyxModel(mesa.Model):
             f.pit_rate_effective, f.property_rate_effective,
         )
 
-    def _labour_income(self, state: RegionState) -> FloatArray:
-        alpha = self.params.production.capital_share
-        return (state.va_real * (1.0 - alpha[None, :])).sum(axis=1) * state.price_index
-
-    def _private_investment(self, state: RegionState, next_year: int) -> FloatArray:
-        """``[city, sector]`` incumbents' gross investment made in ``state.year`` (K1), 亿元 current prices:
-        what production uses from ``next_year`` (the same call ``step`` makes next year)."""
+    def _private_investment(self, va_real: FloatArray, capital_stock: FloatArray, next_year: int) -> FloatArray:
+        """(K2) ``[city, sector]`` incumbents' gross investment made this year, productive in ``next_year``, 亿元
+        at 2021 prices; with industrial transfer at the offset rate of ``next_year`` (T12)."""
         p = self.params
-        rate = p.capital.investment_rate if self.transfer is None else self.transfer.incumbent_investment_rate(next_year)
-        real = capital.investment(state.va_real, state.capital, p.production.capital_share,
-                                  p.capital.depreciation_rate, rate, p.capital.return_sensitivity)
-        return real * state.price_index
+        rate = p.capital.investment_rate
+        if self._incumbent_offset is not None:
+            expected_share, schedule = self._incumbent_offset
+            rate = transfer_rules.incumbent_investment_rate(rate, expected_share, schedule, next_year - p.start_year)
+        return capital.investment(va_real, capital_stock, p.production.capital_share, p.capital.depreciation_rate,
+                                  rate, p.capital.return_sensitivity)
 
-    def _develop_park_land(self, investment_nominal: FloatArray, price_index: float, next_year: int) -> None:
-        """(B9): a unit's park-land investment adds 亩 (at ``budget.park_land_cost``) to its parks open next
-        year, split equally (assumption); without an open park the land is not tracked (no capacity limit)."""
-        parks = self.params.transfer.parks
-        is_open = parks.start_year <= next_year
-        if not is_open.any() or not np.any(investment_nominal > 0):
-            return
-        mu = investment_nominal / (self.sharing.p.park_land_cost * price_index)
-        n_open = np.bincount(parks.host[is_open], minlength=self.geography.n_cities)
-        per_park = np.divide(mu, n_open, out=np.zeros_like(mu), where=n_open > 0)
-        self.transfer.park_remaining = self.transfer.park_remaining + np.where(is_open, per_park[parks.host], 0.0)
+    def _package_in_force(self, year: int) -> Package:
+        """(T8): the packages projects face in ``year``, from the packages the city agents chose."""
+        inc, chosen = self.params.transfer.incentives, self.policies
+        return incentives.effective_package(
+            chosen.land_discount, chosen.tax_rebate, chosen.service_quality, year, inc.regime_year,
+            inc.max_land_discount, inc.max_tax_rebate, inc.authorised_until, inc.disguised_share,
+        )
+
+    def _migrate(self, year: int, population_start: FloatArray, va_real: FloatArray,
+                 employment: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """(N2)-(N4), (N1): ``[city]`` net migration of ``year`` and year-end population. Movers are drawn from
+        the start-of-year population; the external nodes' real wages first move along their path (N3)."""
+        p = self.params.population
+        real_wage = labour.average_wage(va_real, employment, self.params.production.capital_share, 1.0)
+        self.external_wage = self.external_wage * (1.0 + self.params.at(p.external_real_wage_growth, year))
+        u2u, u2e, e2u = population.migration_flows(population_start, real_wage, self.external_wage, self.migration,
+                                                   p.mobile_share, p.wage_elasticity, p.border_penalty)
+        migration = population.net_migration(u2u, u2e, e2u)
+        return migration, population.next_population(population_start, self.params.at(p.natural_growth_rate, year),
+                                                     migration)
+
+    def _record(self, fiscal_block: dict[str, FloatArray], projects: dict[str, FloatArray] | None) -> None:
+        """The year's state, with the fiscal block's and the projects' per-unit variables."""
+        s = self.state
+        self.recorder.record(s, labour.labour_income(s.va_real, self.params.production.capital_share, s.price_index),
+                             self.policies.public_investment_share)
+        self.recorder.record_city(s.year, fiscal_block)
+        if projects is not None:
+            self.recorder.record_city(s.year, projects)
 
     @staticmethod
     def _nominal_gdp(state: RegionState) -> FloatArray:
@@ -218,122 +268,88 @@ class CnyxModel(mesa.Model):
 
     # ------------------------------------------------------------------ schedule (ODD element 3)
     def step(self) -> None:
-        """Advance one year: prices, capital stocks, TFP, labour, production, fiscal, population; then decisions."""
+        """One year, in the order of docs/model.md §3. ``s`` is last year's state; the new one is built once."""
         p, s, geo = self.params, self.state, self.geography
         year = s.year + 1
         alpha = p.production.capital_share
+        project_book = self.transfer.book if self.transfer is not None else None
 
         # 1. prices (X1)
-        price_index = prices.next_price_index(s.price_index, p.at(p.macro.deflator_growth, year))
+        price_shock = p.macro.deflator_shock_sd * self.streams["macro"].standard_normal()
+        price_index = prices.next_price_index(s.price_index, p.at(p.macro.deflator_growth, year), price_shock)
 
-        # 2. capital stocks of this year from last year's investment (K1)-(K3), (F7): investment made in
-        #    year t-1 is productive in year t, so 2022 output already uses 2021's investment.
-        #    With industrial transfer the incumbents invest at the offset rate (T12) and projects add their
-        #    capital as their capacity rises, after closures and relocations (T1-T7).
-        investment_rate = p.capital.investment_rate if self.transfer is None else (
-            self.transfer.incumbent_investment_rate(year))
-        gross_inv = capital.investment(
-            s.va_real, s.capital, alpha, p.capital.depreciation_rate, investment_rate,
-            p.capital.return_sensitivity,
-        )
-        capital_stock = capital.next_capital(s.capital, gross_inv, p.capital.depreciation_rate)
+        # 2. capital: last year's investment is productive this year (K3, F7); projects close, relocate, arrive,
+        #    choose a location under this year's packages and add capacity (T1-T11); arrivals' packages booked
+        capital_stock = capital.next_capital(s.capital, s.private_investment, p.capital.depreciation_rate)
+        land_discount_cost = np.zeros(geo.n_cities)
         if self.transfer is not None:
-            n_before = len(self.transfer.book)
-            capital_stock = np.maximum(capital_stock + self.transfer.before_production(year, s, price_index), 0.0)
-            self.sharing.book_arrivals(year, n_before, price_index)
-        # (F7)/(B9): last year's infrastructure investment (public investment less park land) builds public capital
-        public_capital = fiscal.next_public_capital(
-            s.public_capital, self._infrastructure_investment, s.price_index, p.fiscal.public_capital_depreciation
-        )
+            package = self._package_in_force(year)
+            projects = self.transfer.before_production(year, s, price_index,
+                                                       self.external_wage / self.external_wage_base, package)
+            capital_stock = np.maximum(capital_stock + projects.capital_change, 0.0)
+            land_discount_cost = self.sharing.book_arrivals(project_book, projects.new_rows, package, price_index)
+        public_capital = fiscal.next_public_capital(s.public_capital, s.infrastructure_investment, s.price_index,
+                                                    p.fiscal.public_capital_depreciation)
 
-        # 3. trend TFP (P3)-(P4)
-        growth = production.tfp_growth_rate(
-            self.tfp_initial_growth, p.production.tfp_long_run_growth, year - p.start_year,
-            p.production.tfp_convergence_half_life,
-        )
-        tfp_trend = production.next_tfp_trend(s.tfp_trend, growth, p.production.tfp_shock_sd, self.streams["shocks"])
+        # 3. trend TFP (P4, P3): region-wide, unit and city-sector shocks, always drawn in that order
+        growth = production.tfp_growth_rate(self.tfp_initial_growth, p.production.tfp_long_run_growth,
+                                            year - p.start_year, p.production.tfp_convergence_half_life)
+        shocks = production.tfp_shocks(s.tfp_trend.shape, p.production.common_shock_sd, p.production.unit_shock_sd,
+                                       p.production.tfp_shock_sd, self.streams["shocks"])
+        tfp_trend = production.next_tfp_trend(s.tfp_trend, growth, shocks)
 
-        # 4. labour (L1)-(L3): this year's workforce from last year-end population
+        # 4. labour (L1-L3): this year's workforce from last year-end population
         employed = labour.total_employment(s.population, p.labour.employment_rate)
-        target = labour.efficient_sector_shares(s.va_real, alpha)
-        self.employment_shares = labour.next_sector_shares(self.employment_shares, target, p.labour.reallocation_speed)
-        employment = self.employment_shares * employed[:, None]
+        employment_share = labour.next_sector_shares(
+            s.employment_share, labour.efficient_sector_shares(s.va_real, alpha), p.labour.reallocation_speed)
+        employment = employment_share * employed[:, None]
 
-        # 5. production (P1)-(P2)
-        per_capita_public = (public_capital / s.population) / (
-            self.base_state.public_capital / self.base_state.population
-        )
-        tfp = production.total_factor_productivity(
-            tfp_trend, employment, self.employment_base, per_capita_public,
-            p.production.localisation_elasticity, p.production.public_capital_elasticity,
-        )
+        # 5. production (P2, P1)
+        base = self.base_state
+        public_per_capita = (public_capital / s.population) / (base.public_capital / base.population)
+        tfp = production.total_factor_productivity(tfp_trend, employment, self.employment_base, public_per_capita,
+                                                   p.production.localisation_elasticity,
+                                                   p.production.public_capital_elasticity)
         va_real = production.value_added(tfp, capital_stock, employment, alpha)
 
-        # 6. fiscal (F1)-(F6): this year's taxes where collected; projects' shares of their city-sector (T7);
-        #    sharing (S1)-(S8), statistics splits (D1)-(D5) and budgets (B1)-(B9): public investment from the
-        #    after-sharing revenue (productive from next year). City agents decide next year's public
-        #    investment share (F8) and packages (T9) after the year is booked.
+        # 6. fiscal: taxes where collected (F1-F6); projects' shares of their city-sectors (T7); incumbents'
+        #    investment (K2, T12); sharing (S1-S8), statistics splits (D1-D5) and budgets (B1-B9) at the share the
+        #    agents set last year; park land developed (B9)
         taxes_by_sector = self._taxes(va_real, year, price_index)
         taxes = taxes_by_sector.sum(axis=1)
-        _, city_part = fiscal.city_revenue(taxes, p.fiscal.local_share, self.province_take_by_city)
-        project_totals = None
+        _, tax_city = fiscal.city_revenue(taxes, p.fiscal.local_share, self.province_take_by_city)
         if self.transfer is not None:
-            project_totals = self.transfer.after_production(
-                year, va_real, employment, capital_stock, taxes_by_sector.sum(axis=2), price_index
-            )
-        booked = RegionState(year=year, va_real=va_real, capital=capital_stock, employment=employment,
-                             tfp_trend=tfp_trend, population=s.population, public_capital=public_capital,
-                             price_index=price_index, net_migration=s.net_migration, tax_gross=taxes,
-                             tax_city=city_part, public_investment=s.public_investment)
-        fiscal_year = self.sharing.year(
-            year, va_real * price_index, taxes_by_sector, city_part, self._private_investment(booked, year + 1),
-            price_index, self.investment_share,
-        )
-        public_inv = fiscal_year.public_investment
-        self._infrastructure_investment = fiscal_year.infrastructure_investment
+            project_output = self.transfer.after_production(year, va_real, employment, capital_stock,
+                                                            taxes_by_sector.sum(axis=2), price_index)
+        private_investment = self._private_investment(va_real, capital_stock, year + 1)
+        fiscal_year = self.sharing.year(year, va_real * price_index, taxes_by_sector, tax_city,
+                                        private_investment * price_index, self.policies.public_investment_share,
+                                        s.debt, land_discount_cost, project_book)
         if self.transfer is not None:
-            self._develop_park_land(fiscal_year.park_land_investment, price_index, year + 1)
+            self.transfer.add_park_land(fiscal_year.park_land_investment, self.sharing.p.park_land_cost * price_index,
+                                        year + 1)
 
-        # 7. population (N1)-(N4): migration responds to this year's real wages
-        real_wage = labour.average_wage(va_real, employment, alpha, 1.0)
-        self.external_wage = self.external_wage * (1.0 + p.at(p.population.external_real_wage_growth, year))
-        u2u, u2e, e2u = population.migration_flows(
-            s.population, real_wage, self.external_wage, self.migration,
-            p.population.mobile_share, p.population.wage_elasticity, p.population.border_penalty,
-        )
-        migration = population.net_migration(u2u, u2e, e2u)
-        population_next = population.next_population(
-            s.population, p.at(p.population.natural_growth_rate, year), migration
-        )
+        # 7. population (N2-N4, N1): migration responds to this year's real wages, here and at the external nodes
+        migration, population_next = self._migrate(year, s.population, va_real, employment)
 
+        # 8. book the year
         self.state = RegionState(
-            year=year,
-            va_real=va_real,
-            capital=capital_stock,
-            employment=employment,
-            tfp_trend=tfp_trend,
-            population=population_next,
-            public_capital=public_capital,
-            price_index=price_index,
-            net_migration=migration,
-            tax_gross=taxes,
-            tax_city=city_part,
-            public_investment=public_inv,
+            year=year, va_real=va_real, capital=capital_stock, employment=employment,
+            employment_share=employment_share, tfp_trend=tfp_trend, population=population_next,
+            public_capital=public_capital, price_index=price_index, net_migration=migration, tax_gross=taxes,
+            tax_city=tax_city, public_investment=fiscal_year.public_investment,
+            infrastructure_investment=fiscal_year.infrastructure_investment,
+            private_investment=private_investment, debt=fiscal_year.debt,
         )
-        nominal_gdp = self._nominal_gdp(self.state)
-        self.nominal_growth = nominal_gdp / self._nominal_gdp_last - 1.0
-        self._nominal_gdp_last = nominal_gdp
-        credited_growth = fiscal_year.credited_gdp / self._credited_gdp_last - 1.0
-        self._credited_gdp_last = fiscal_year.credited_gdp
-        if self.sharing.p.agents_use_credited_gdp:
-            # (F8)/(T9) on the credited ledger: officials chase what they are credited with (ODD 7.11)
-            self.nominal_growth = credited_growth
-        self.recorder.record(self.state, self._labour_income(self.state), self.investment_share)
-        self.recorder.record_city(year, fiscal_year.recorded)
-        if project_totals is not None:
-            self.recorder.record_city(year, project_totals)
-        # Agents decide after the year is booked, in random order (the order does not matter for this
-        # rule, but decisions that compete, such as incentives, will rely on it).
-        self.agents.shuffle_do("decide")
+        self._record(fiscal_year.recorded,
+                     project_totals(projects, project_output) if self.transfer is not None else None)
+
+        # 9. city agents decide next year's public-investment share (F8) and packages (T9), in random order, on
+        #    their growth on the ledger they chase (credited when the officials are credited with splits)
+        use_credited = self.sharing.p.agents_use_credited_gdp
+        chased_gdp = fiscal_year.credited_gdp if use_credited else self._nominal_gdp(self.state)
+        signals = CitySignals(next_year=year + 1, growth=chased_gdp / self._chased_gdp_last - 1.0)
+        self._chased_gdp_last = chased_gdp
+        self.agents.shuffle_do("decide", signals)
         if year >= p.end_year:
             self.running = False

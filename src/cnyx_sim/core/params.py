@@ -9,7 +9,7 @@ parameter table in docs/model.md is generated.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -26,6 +26,7 @@ class MacroParams:
 
     deflator_growth: FloatArray
     national_real_growth: FloatArray
+    deflator_shock_sd: float = 0.0  # sigma_pi, sd of the yearly common shock to deflator growth (X1)
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,13 @@ class ProductionParams:
 
     capital_share: FloatArray  # [sector] alpha_s
     tfp_long_run_growth: float  # g_LR, 1/yr
-    tfp_initial_growth: FloatArray | None  # [city] g_c0, 1/yr; None = calibrate (P5)
+    tfp_initial_growth: FloatArray | None  # [city, sector] g_cs,0, 1/yr; None = growth-accounting residual (P6)
     tfp_convergence_half_life: float  # years
-    tfp_shock_sd: float  # sd of log TFP shocks
+    tfp_shock_sd: float  # sigma_e, sd of the city-sector log TFP shock (P3)
     localisation_elasticity: float  # gamma_l
     public_capital_elasticity: float  # epsilon_G
+    common_shock_sd: float = 0.0  # sigma_c, sd of the region-wide log TFP shock (P3)
+    unit_shock_sd: float = 0.0  # sigma_u, sd of the unit-wide log TFP shock (P3)
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ class CapitalParams:
 
     depreciation_rate: float
     investment_rate: FloatArray  # [sector] s_s, gross investment / value added
-    capital_output_ratio: FloatArray  # [sector] initial K/Y
+    capital_output_ratio: FloatArray  # [sector] or [city, sector] base-year K/Y
     return_sensitivity: float  # chi
 
 
@@ -183,7 +186,8 @@ class TransferParams:
 class SharingParams:
     """Tax sharing, statistics splitting and city budgets (ODD 7.10-7.12, equations S1-S8, D1-D5, B1-B9).
 
-    ``neutral()`` is the block switched off: no agreements, no debt, no borrowing limit, no park land, so
+    ``ModelParams.sharing = None`` switches the block off; the model then runs it with
+    ``core.sharing.neutral_sharing_params`` (no agreements, no debt, no borrowing limit, no park land), so
     (B1)-(B9) reduce to (F7) and credited = official.
     """
 
@@ -199,11 +203,28 @@ class SharingParams:
     land_price: float  # 亿元 (2021 prices) per 亩 of industrial land, basis of land discounts
     rebate_years: int  # years after arrival a tax rebate is paid
 
-    @classmethod
-    def neutral(cls, n_taxes: int) -> "SharingParams":
-        from cnyx_sim.mechanisms.tax_sharing import AgreementSet
 
-        return cls(AgreementSet.empty(n_taxes), (), False, 0.0, 0.0, float("inf"), 0.0, 0.0, 1.0, 0.0, 0)
+@dataclass(frozen=True)
+class ParameterDraws:
+    """Posterior draws of the fitted growth parameters (docs/model.md 5.6) as deviations from the point values.
+
+    A run with parameter uncertainty picks one draw (row) with its ``parameters`` stream and applies it to
+    the point values it runs with (:meth:`ModelParams.with_draw`), so parameters changed after loading (a
+    sweep, an override) keep the estimated uncertainty around their new values. ``None`` = not drawn.
+    """
+
+    tfp_initial_growth: FloatArray | None  # [draw, city, sector] additive deviation of g_cs,0, 1/yr
+    capital_output_ratio: FloatArray | None  # [draw, city, sector] log deviation of base-year K/Y
+    investment_rate: FloatArray | None  # [draw] log deviation of s_s (all sectors)
+    tfp_convergence_half_life: FloatArray | None = None  # [draw] log deviation of h
+
+    @property
+    def n_draws(self) -> int:
+        for values in (self.tfp_initial_growth, self.capital_output_ratio, self.investment_rate,
+                       self.tfp_convergence_half_life):
+            if values is not None:
+                return len(values)
+        return 0
 
 
 @dataclass(frozen=True)
@@ -220,6 +241,7 @@ class ModelParams:
     fiscal: FiscalParams
     transfer: TransferParams | None = None  # None = no industrial transfer (issue 2 model)
     sharing: SharingParams | None = None  # None = no sharing agreements and neutral budgets (issue 2 model)
+    parameter_draws: ParameterDraws | None = None  # None = point values only (no parameter uncertainty)
 
     @property
     def years(self) -> np.ndarray:
@@ -228,3 +250,25 @@ class ModelParams:
     def at(self, path: FloatArray, year: int) -> float:
         """Value of a ``[year]`` path in ``year``."""
         return float(path[year - self.start_year])
+
+    def with_draw(self, draw: int) -> "ModelParams":
+        """These parameters with draw ``draw`` of ``parameter_draws`` applied to the point values (5.6):
+        ``g + dev``, ``K/Y * exp(dev)``, ``s * exp(dev)``, ``h * exp(dev)``. TFP growth is drawn only when the
+        point values are fitted rates (not the P6 fallback)."""
+        draws = self.parameter_draws
+        if draws is None:
+            return self
+        production, capital = self.production, self.capital
+        if draws.tfp_initial_growth is not None and production.tfp_initial_growth is not None:
+            production = replace(production, tfp_initial_growth=production.tfp_initial_growth
+                                 + draws.tfp_initial_growth[draw])
+        if draws.tfp_convergence_half_life is not None:
+            production = replace(production, tfp_convergence_half_life=production.tfp_convergence_half_life
+                                 * float(np.exp(draws.tfp_convergence_half_life[draw])))
+        if draws.capital_output_ratio is not None:
+            capital = replace(capital, capital_output_ratio=np.asarray(capital.capital_output_ratio, dtype=float)
+                              * np.exp(draws.capital_output_ratio[draw]))
+        if draws.investment_rate is not None:
+            capital = replace(capital, investment_rate=capital.investment_rate
+                              * float(np.exp(draws.investment_rate[draw])))
+        return replace(self, production=production, capital=capital)

@@ -3,30 +3,34 @@
 Projects are rows of a struct-of-arrays book, not one ``mesa.Agent`` each: a run creates a few thousand
 projects and every rule applies to all of them at once (vectorised), so rows keep a run's cost linear in the
 number of projects with a small constant (``benchmarks/bench_projects.py`` measures both designs). Mesa sees
-the book through ``CnyxModel.transfer.book``; city agents decide the incentive packages (T9).
+the book through ``CnyxModel.transfer.book``; city agents decide the incentive packages (T9) and the model
+passes the packages in force (T8) to the engine.
+
+:class:`TransferEngine` is built from the parameters, the geography, the base-year state, the base-year
+packages and its two random streams; each year ``before_production`` and ``after_production`` take the
+year's inputs explicitly and return what the projects produced (:class:`ProjectFlows`,
+:class:`ProjectOutput`). The engine's own state is the project book and the parks' free land.
 
 Integration with production (docs/model.md 7.7): a project's capital enters its host's
 ``capital[city, sector]`` as its capacity share rises (construction is not yet productive), and its value
 added, jobs and taxes are its capital share of that city-sector's value added, employment and taxes. Region
 GDP stays the sum of city-sector value added; project value added is an attribution. The incumbents'
-investment rate (K2) is lowered by the baseline's expected project investment (T12) so that the calibrated
-investment rate holds for the total in the baseline.
+investment rate (K2) is lowered by the baseline's expected project investment (T12,
+``mechanisms.transfer.incumbent_investment_rate``, applied by the model) so that the calibrated investment
+rate holds for the total in the baseline.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import numpy as np
 
-from cnyx_sim.core.params import TransferParams
-from cnyx_sim.mechanisms import incentives as incentive_rules
+from cnyx_sim.core.params import ModelParams
+from cnyx_sim.core.state import FloatArray, Geography, RegionState
 from cnyx_sim.mechanisms import infrastructure, labour
 from cnyx_sim.mechanisms import transfer as rules
-
-if TYPE_CHECKING:  # pragma: no cover
-    from cnyx_sim.core.model import CnyxModel
-    from cnyx_sim.core.state import RegionState
+from cnyx_sim.mechanisms.incentives import Package
 
 NONE = -1
 #: Per-unit yearly variables the engine records (recorder ``by_city``); units in ``io.results.UNITS``.
@@ -36,11 +40,63 @@ PROJECT_VARIABLES: tuple[str, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class ProjectFlows:
+    """What the projects did in one year before production (T1-T7).
+
+    Attributes
+    ----------
+    capital_change : [city, sector] change of the productive capital stock, 亿元 (2021 prices): capacity
+        added (T7) less the capital of projects that closed or relocated.
+    new_rows : book rows appended this year (external arrivals, then relocations; located or not).
+    arrived : [city] external arrivals located in the unit, count.
+    relocated_in : [city] relocations into the unit, count.
+    construction_spending : [city] projects' construction spending (T7), 亿元 current prices.
+    """
+
+    capital_change: FloatArray
+    new_rows: np.ndarray
+    arrived: FloatArray
+    relocated_in: FloatArray
+    construction_spending: FloatArray
+
+
+@dataclass(frozen=True)
+class ProjectOutput:
+    """The live projects' part of their city-sectors in one year (T7 attribution), ``[city]``.
+
+    Attributes
+    ----------
+    va_nominal : value added, 亿元 current prices. jobs : 万人. tax_gross : gross taxes, 亿元 current prices.
+    """
+
+    va_nominal: FloatArray
+    jobs: FloatArray
+    tax_gross: FloatArray
+
+
+def project_totals(flows: ProjectFlows, output: ProjectOutput) -> dict[str, FloatArray]:
+    """The ``PROJECT_VARIABLES`` of one year, ``[city]`` each, for the recorder."""
+    return {
+        "projects_arrived": flows.arrived,
+        "projects_relocated_in": flows.relocated_in,
+        "project_investment": flows.construction_spending,
+        "project_va_nominal": output.va_nominal,
+        "project_jobs": output.jobs,
+        "project_tax_gross": output.tax_gross,
+    }
+
+
 def _take(values: np.ndarray, index: np.ndarray) -> np.ndarray:
     """``values[index]`` where ``index >= 0``, ``NONE`` elsewhere (works when ``values`` is empty)."""
     if len(values) == 0:
         return np.full(len(index), NONE)
     return np.where(index >= 0, values[np.maximum(index, 0)], NONE)
+
+
+def _growth_index(growth: FloatArray) -> FloatArray:
+    """``[year]`` index (base year = 1) of a ``[year]`` growth path; the base year's own rate is never used."""
+    return np.concatenate([[1.0], np.cumprod(1.0 + growth[1:])])
 
 
 class ProjectBook:
@@ -118,131 +174,139 @@ class ProjectBook:
 
 
 class TransferEngine:
-    """Industrial transfer inside :class:`~cnyx_sim.core.model.CnyxModel`: calibration at construction,
-    then ``before_production`` / ``after_production`` each year and ``decide_package`` for city agents."""
+    """Industrial transfer (ODD 7.7-7.9): calibration at construction, then ``before_production`` and
+    ``after_production`` each year, and ``add_park_land`` when budgets develop park land (B9).
 
-    def __init__(self, model: "CnyxModel") -> None:
-        p: TransferParams = model.params.transfer
-        self.model, self.p = model, p
-        geo, params = model.geography, model.params
-        self.n_units, self.n_sectors = geo.n_cities, geo.n_sectors
+    Parameters
+    ----------
+    params : the run's parameters (``params.transfer`` must be set).
+    geography : units and sectors.
+    base : the base-year state (value added and employment calibrate T6, T7).
+    base_package : the packages in force in the base year (T8), which the base-year choice saw.
+    rng : the ``transfer`` stream (closures, arrivals, sizes, choices, referral, government-led flags).
+    events_rng : the ``events`` stream (which uncertain infrastructure events happen, drawn once, T10).
+    """
+
+    def __init__(
+        self, params: ModelParams, geography: Geography, base: RegionState, base_package: Package,
+        rng: np.random.Generator, events_rng: np.random.Generator,
+    ) -> None:
+        p = params.transfer
+        if p is None:
+            raise ValueError("TransferEngine needs params.transfer")
+        self.p = p
+        self.n_units, self.n_sectors = geography.n_cities, geography.n_sectors
         self.n_external = len(p.origins)
         self.start = params.start_year
+        self.capital_share = params.production.capital_share
+        self.depreciation_rate = params.capital.depreciation_rate
         self.schedule = rules.capacity_schedule(p.construction_years, p.ramp_up_shares)
         self.full_production_age = p.construction_years + len(p.ramp_up_shares) + 1
-        self.rng = model.streams["transfer"]
-        self.book = ProjectBook(p.origins + geo.cities.codes, geo.cities.codes, geo.sectors.codes,
-                                p.parks.ids, params.years)
+        self.rng = rng
+        self.book = ProjectBook(p.origins + geography.cities.codes, geography.cities.codes,
+                                geography.sectors.codes, p.parks.ids, params.years)
         infra = p.infrastructure
-        self.events_occurred = infrastructure.draw_event_occurrence(infra.event_probability, model.streams["events"])
-        self.land_discount = p.incentives.land_discount.astype(float).copy()
-        self.tax_rebate = p.incentives.tax_rebate.astype(float).copy()
-        self.service_quality = p.incentives.service_quality.astype(float).copy()
+        self.events_occurred = infrastructure.draw_event_occurrence(infra.event_probability, events_rng)
+        self._travel_times: dict[int, np.ndarray] = {}
+        #: [park] 亩 of free land (T6 capacity); closures return land, budgets add it (B9).
         self.park_remaining = p.parks.land_capacity.astype(float).copy()
 
         national = params.macro.national_real_growth
-        self.national_index = np.concatenate([[1.0], np.cumprod(1.0 + national[1:])])
-        self.origin_land_index = np.concatenate([[1.0], np.cumprod(1.0 + p.origin_land_cost_growth[1:])])
+        self.national_index = _growth_index(national)
+        self.origin_land_index = _growth_index(p.origin_land_cost_growth)
         # origin -> travel-time row: external origins by their node, units by themselves
-        travel_row = np.concatenate([p.origin_travel_node, np.arange(self.n_units)])
-        self.origin_travel_row = travel_row
+        self.origin_travel_row = np.concatenate([p.origin_travel_node, np.arange(self.n_units)])
         # park bonus [origin (external + units), park]
-        is_partner = np.zeros((len(travel_row), len(p.parks.ids)), dtype=bool)
+        is_partner = np.zeros((len(self.origin_travel_row), len(p.parks.ids)), dtype=bool)
         is_partner[: self.n_external] = p.parks.partner_origin.T
         for k, partners in enumerate(p.parks.partners):
             for code in partners:
-                if code in geo.cities.codes:
-                    is_partner[self.n_external + geo.cities.position(code), k] = True
+                if code in geography.cities.codes:
+                    is_partner[self.n_external + geography.cities.position(code), k] = True
         self.park_bonus = p.beta_park + p.beta_partner * is_partner
         self.coefficients = {
             "cluster": p.beta_cluster, "wage": p.beta_wage, "land": p.beta_land, "rebate": p.beta_rebate,
             "service": p.beta_service, "access": p.beta_access, "origin_time": p.beta_origin_time,
         }
 
-        # base-year calibration (T6 outside option, T7 relocation gap, T12 incumbent offset)
-        state = model.state
-        alpha = params.production.capital_share
-        wage = labour.average_wage(state.va_real, state.employment, alpha, 1.0)
-        self.base_mean_wage = float((wage * state.employment.sum(axis=1)).sum() / state.employment.sum())
-        self.base_mean_access = 1.0
-        self.base_mean_access = float(self._market_access(self.start, state).mean())
-        utility = self._alternative_utilities(self.start, state)
+        # base-year calibration (T6 outside option, T7 relocation gap); external wages are at their base (1)
+        wage = labour.average_wage(base.va_real, base.employment, self.capital_share, 1.0)
+        self.base_mean_wage = labour.mean_wage(wage, base.employment)
+        self.base_mean_access = float(self._market_access(self.start, base).mean())
+        unit_utility = self._unit_utilities(self.start, base, np.ones(len(params.population.external_nodes)),
+                                            base_package)
+        utility = self._alternative_utilities(self.start, unit_utility)
         self.outside_utility = rules.calibrate_outside_utility(
             utility[: self.n_external], p.nest_parameter, p.located_share[:, None]
         )
-        self.base_relocation_gap = rules.relocation_gap(self._unit_utilities(self.start, state)[self.n_external:])
-        self.expected_project_rate = np.zeros(self.n_sectors)
-        if p.offset_incumbent_investment:
-            located = (p.arrival_rate * p.located_share[:, None]).sum(axis=0) * p.mean_size
-            region_va = state.va_real.sum(axis=0)
-            self.expected_project_rate = np.divide(located, region_va, out=np.zeros_like(located),
-                                                   where=region_va > 0)
+        self.base_relocation_gap = rules.relocation_gap(unit_utility[self.n_external:])
 
     # ------------------------------------------------------------------ inputs of the choice (T4-T5, T10-T11)
     def travel_times(self, year: int) -> np.ndarray:
-        cache = self.__dict__.setdefault("_travel_times", {})
-        if year not in cache:
-            cache[year] = self._compute_travel_times(year)
-        return cache[year]
+        """(T10) ``[node, node]`` hours in ``year`` (computed once per year)."""
+        if year not in self._travel_times:
+            infra = self.p.infrastructure
+            self._travel_times[year] = infrastructure.travel_times(
+                infra.base_travel_time, infra.event_year, self.events_occurred, infra.event_pairs,
+                infra.event_hours, year,
+            )
+        return self._travel_times[year]
 
-    def _compute_travel_times(self, year: int) -> np.ndarray:
-        infra = self.p.infrastructure
-        return infrastructure.travel_times(infra.base_travel_time, infra.event_year, self.events_occurred,
-                                           infra.event_pairs, infra.event_hours, year)
+    def _national_growth(self, year: int) -> float:
+        """G_t of (T4), (T11): the national real growth index up to last year (base year = 1)."""
+        return self.national_index[max(year - 1 - self.start, 0)]
 
-    def _market_access(self, year: int, state: "RegionState") -> np.ndarray:
+    def _market_access(self, year: int, state: RegionState) -> np.ndarray:
         infra = self.p.infrastructure
-        growth = self.national_index[max(year - 1 - self.start, 0)]
-        mass = infra.external_mass * growth
+        mass = infra.external_mass * self._national_growth(year)
         mass[: self.n_units] = state.va_real.sum(axis=1)
         times = self.travel_times(year)[: self.n_units]
         return infrastructure.market_access(mass, times, infra.access_decay)
 
-    def package(self, year: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(T8) the packages projects face in ``year``."""
-        inc = self.p.incentives
-        return incentive_rules.effective_package(
-            self.land_discount, self.tax_rebate, self.service_quality, year, inc.regime_year,
-            inc.max_land_discount, inc.max_tax_rebate, inc.authorised_until, inc.disguised_share,
-        )
-
-    def _unit_utilities(self, year: int, state: "RegionState") -> np.ndarray:
-        model, p = self.model, self.p
-        t_prev = max(year - 1 - self.start, 0)
-        growth = self.national_index[t_prev]
-        alpha = model.params.production.capital_share
-        wage = labour.average_wage(state.va_real, state.employment, alpha, 1.0)
-        external_index = float(np.mean(model.external_wage / model.external_wage_base))
+    def _unit_utilities(
+        self, year: int, state: RegionState, external_wage_index: FloatArray, package: Package
+    ) -> np.ndarray:
+        """(T4) ``[origin, sector, unit]`` from last year's state, the external wages and this year's packages."""
+        growth = self._national_growth(year)
+        wage = labour.average_wage(state.va_real, state.employment, self.capital_share, 1.0)
+        external_index = float(np.mean(external_wage_index))
         access = self._market_access(year, state)
-        discount, rebate, service = self.package(year)
         times = self.travel_times(year)
         rows = self.origin_travel_row
         origin_time = np.where(rows[:, None] >= 0, times[np.maximum(rows, 0)][:, : self.n_units], 0.0)
         return rules.unit_utilities(
-            state.va_real.T / growth, wage / (self.base_mean_wage * external_index), discount, rebate, service,
-            access / (self.base_mean_access * growth), origin_time, self.coefficients,
+            state.va_real.T / growth, wage / (self.base_mean_wage * external_index), package.land_discount,
+            package.tax_rebate, package.service_quality, access / (self.base_mean_access * growth), origin_time,
+            self.coefficients,
         )
 
-    def _alternative_utilities(self, year: int, state: "RegionState", unit_utility=None) -> np.ndarray:
+    def _alternative_utilities(self, year: int, unit_utility: np.ndarray) -> np.ndarray:
+        """(T5) ``[origin, sector, unit + park]``: the units and the parks open to each sector in ``year``."""
         parks = self.p.parks
         is_open = (parks.start_year <= year)[None, :] & parks.target_sectors.T
-        if unit_utility is None:
-            unit_utility = self._unit_utilities(year, state)
         return rules.alternative_utilities(unit_utility, parks.host, is_open, self.park_bonus)
 
     # ------------------------------------------------------------------ yearly step
-    def before_production(self, year: int, state: "RegionState", price_index: float) -> np.ndarray:
+    def before_production(
+        self, year: int, state: RegionState, price_index: float, external_wage_index: FloatArray,
+        package: Package,
+    ) -> ProjectFlows:
         """Closures, relocations, arrivals with location choice and capacity additions of ``year``.
 
-        Returns the ``[city, sector]`` change of the capital stock (亿元, 2021 prices) that production uses.
+        Parameters
+        ----------
+        year : the year being simulated.
+        state : last year's state (value added, employment: clusters, wages and market access of T4, T11).
+        price_index : this year's deflator (construction spending at current prices).
+        external_wage_index : ``[external node]`` real wage at the external nodes relative to the base year
+            (the origins' wage push, T1, and the wage term of T4).
+        package : the packages in force this year (T8).
         """
         p, book, rng = self.p, self.book, self.rng
         t = year - self.start
         delta = np.zeros((self.n_units, self.n_sectors))
-        unit_utility = self._unit_utilities(year, state)
-        utility = self._alternative_utilities(year, state, unit_utility)
-        self._arrived = np.zeros(self.n_units)
-        self._relocated_in = np.zeros(self.n_units)
+        unit_utility = self._unit_utilities(year, state, external_wage_index, package)
+        utility = self._alternative_utilities(year, unit_utility)
 
         # 1. closures and relocations of operating projects (T7)
         age = year - book.year_arrived
@@ -269,9 +333,11 @@ class TransferEngine:
             moving_capital = np.zeros(0)
 
         # 2. new projects: arrivals from the origins (T1-T3) and relocations (origin = old host)
-        wage_index = self._origin_wage_index()
-        region_wage = self._region_wage_index(state)
-        push = rules.push_factor(wage_index, region_wage, np.full(self.n_external, self.origin_land_index[t]),
+        nodes = p.origin_wage_node
+        origin_wage = np.where(nodes >= 0, external_wage_index[np.maximum(nodes, 0)], 1.0)
+        region_wage = labour.average_wage(state.va_real, state.employment, self.capital_share, 1.0)
+        region_wage_index = labour.mean_wage(region_wage, state.employment) / self.base_mean_wage
+        push = rules.push_factor(origin_wage, region_wage_index, np.full(self.n_external, self.origin_land_index[t]),
                                  p.wage_push_elasticity, p.land_push_elasticity)
         counts = rules.arrival_counts(p.arrival_rate, push, rng)
         origin = np.repeat(np.repeat(np.arange(self.n_external), self.n_sectors), counts.reshape(-1))
@@ -283,9 +349,11 @@ class TransferEngine:
         size = np.concatenate([size, moving_capital])
         n_new = len(origin)
         is_relocation = np.arange(n_new) >= n_new - len(moving_rows)
-
+        first_new = len(book)
+        arrived = relocated_in = np.zeros(self.n_units)
         if n_new:
-            self._locate_and_book(year, utility, origin, sector, size, is_relocation, moved_from)
+            arrived, relocated_in = self._locate_and_book(year, utility, origin, sector, size, is_relocation,
+                                                          moved_from)
 
         # 3. capacity additions of located, live projects (T7): capital enters K as capacity rises
         age = year - book.year_arrived
@@ -297,10 +365,18 @@ class TransferEngine:
         book.set_column("capital", rows, book.capital[rows] + added)
         spending = rules.construction_spending_share(age[rows], p.construction_years) * book.investment[rows]
         book.set_yearly("spending_nominal", t, rows, spending * price_index)
-        self._spending = np.bincount(book.host[rows], weights=spending * price_index, minlength=self.n_units)
-        return delta
+        return ProjectFlows(
+            capital_change=delta, new_rows=np.arange(first_new, len(book)), arrived=arrived,
+            relocated_in=relocated_in,
+            construction_spending=np.bincount(book.host[rows], weights=spending * price_index,
+                                              minlength=self.n_units),
+        )
 
-    def _locate_and_book(self, year, utility, origin, sector, size, is_relocation, moved_from) -> None:
+    def _locate_and_book(self, year, utility, origin, sector, size, is_relocation, moved_from):
+        """(T6) location choice with park capacity, referral and government-led flags; appends the projects.
+
+        Returns ``[city]`` counts of the external arrivals and of the relocations located in each unit.
+        """
         p, book, rng = self.p, self.book, self.rng
         parks = p.parks
         rows_utility = utility[origin, sector].copy()
@@ -346,17 +422,18 @@ class TransferEngine:
             full_production_year=np.where(located, year + self.full_production_age, 0),
             closed_year=np.zeros(len(choice), dtype=np.int32), capital=np.zeros(len(choice)),
         )
-        self._arrived = np.bincount(host[located & external], minlength=self.n_units).astype(float)
-        self._relocated_in = np.bincount(host[located & is_relocation], minlength=self.n_units).astype(float)
+        arrived = np.bincount(host[located & external], minlength=self.n_units).astype(float)
+        relocated_in = np.bincount(host[located & is_relocation], minlength=self.n_units).astype(float)
+        return arrived, relocated_in
 
     def after_production(
         self, year: int, va_real: np.ndarray, employment: np.ndarray, capital: np.ndarray,
         taxes_by_sector: np.ndarray, price_index: float,
-    ) -> dict[str, np.ndarray]:
+    ) -> ProjectOutput:
         """Attribute value added, jobs and taxes to live projects (capital shares); depreciate their capital.
 
-        ``taxes_by_sector`` is ``[city, sector]`` gross taxes, 亿元 current prices. Returns the
-        ``PROJECT_VARIABLES`` of ``year`` as ``[city]`` arrays.
+        ``va_real``, ``employment`` and ``capital`` are this year's ``[city, sector]`` arrays;
+        ``taxes_by_sector`` is ``[city, sector]`` gross taxes, 亿元 current prices.
         """
         book, t = self.book, year - self.start
         rows = np.flatnonzero((book.host >= 0) & (book.closed_year == 0) & (book.capital > 0))
@@ -369,49 +446,18 @@ class TransferEngine:
         book.set_yearly("va_nominal", t, rows, va)
         book.set_yearly("jobs", t, rows, jobs)
         book.set_yearly("tax_gross", t, rows, tax)
-        book.set_column("capital", rows, book.capital[rows] * (1.0 - self.model.params.capital.depreciation_rate))
+        book.set_column("capital", rows, book.capital[rows] * (1.0 - self.depreciation_rate))
         per_unit = lambda values: np.bincount(host, weights=values, minlength=self.n_units)  # noqa: E731
-        return {
-            "projects_arrived": self._arrived,
-            "projects_relocated_in": self._relocated_in,
-            "project_investment": self._spending,
-            "project_va_nominal": per_unit(va),
-            "project_jobs": per_unit(jobs),
-            "project_tax_gross": per_unit(tax),
-        }
+        return ProjectOutput(va_nominal=per_unit(va), jobs=per_unit(jobs), tax_gross=per_unit(tax))
 
-    def incumbent_investment_rate(self, year: int) -> np.ndarray:
-        """(T12): ``[sector]`` s_s minus the baseline's expected project investment share, as the pipeline fills.
-
-        Projects arriving from the first simulated year add capital with the capacity schedule, so the
-        offset at ``year`` is the expected share times the cumulative capacity reached by then.
-        """
-        base_rate = self.model.params.capital.investment_rate
-        filled = self.schedule[min(max(year - self.start - 1, 0), len(self.schedule) - 1)]
-        return np.maximum(base_rate - self.expected_project_rate * filled, 0.0)
-
-    def _origin_wage_index(self) -> np.ndarray:
-        model, nodes = self.model, self.p.origin_wage_node
-        index = model.external_wage / model.external_wage_base
-        return np.where(nodes >= 0, index[np.maximum(nodes, 0)], 1.0)
-
-    def _region_wage_index(self, state: "RegionState") -> float:
-        alpha = self.model.params.production.capital_share
-        wage = labour.average_wage(state.va_real, state.employment, alpha, 1.0)
-        mean = float((wage * state.employment.sum(axis=1)).sum() / state.employment.sum())
-        return mean / self.base_mean_wage
-
-    # ------------------------------------------------------------------ city decisions (T9)
-    def decide_package(self, city: int, growth: float, next_year: int) -> None:
-        """(T9): a city agent adjusts its land discount and rebate for ``next_year`` (adaptive mode only)."""
-        inc = self.p.incentives
-        if not inc.adaptive:
+    def add_park_land(self, investment_nominal: FloatArray, land_cost_nominal: float, next_year: int) -> None:
+        """(B9): a unit's park-land investment adds 亩 (at ``land_cost_nominal`` 亿元 per 亩) to its parks open in
+        ``next_year``, split equally (assumption); without an open park the land is not tracked (no limit)."""
+        parks = self.p.parks
+        is_open = parks.start_year <= next_year
+        if not is_open.any() or not np.any(investment_nominal > 0):
             return
-        max_discount = incentive_rules.regime_bound(next_year, inc.regime_year, inc.max_land_discount)
-        max_rebate = incentive_rules.rebate_ceiling(next_year, inc.regime_year, inc.max_tax_rebate,
-                                                    inc.authorised_until)[city]
-        discount, rebate = incentive_rules.adjust_package(
-            self.land_discount[city], self.tax_rebate[city], self.model.params.fiscal.growth_target - growth,
-            inc.adjustment, max_discount, max_rebate,
-        )
-        self.land_discount[city], self.tax_rebate[city] = float(discount), float(rebate)
+        mu = investment_nominal / land_cost_nominal
+        n_open = np.bincount(parks.host[is_open], minlength=self.n_units)
+        per_park = np.divide(mu, n_open, out=np.zeros_like(mu), where=n_open > 0)
+        self.park_remaining = self.park_remaining + np.where(is_open, per_park[parks.host], 0.0)

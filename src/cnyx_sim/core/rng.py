@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 #: Stream names. Append only, never reorder: the position of a name fixes its child seed.
-STREAMS: tuple[str, ...] = ("mesa", "shocks", "transfer", "fiscal", "events", "sharing")
+STREAMS: tuple[str, ...] = ("mesa", "shocks", "transfer", "fiscal", "events", "sharing", "parameters", "macro")
 
 
 def run_seed_sequence(seed: int, run: int) -> np.random.SeedSequence:

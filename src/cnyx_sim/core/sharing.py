@@ -1,12 +1,16 @@
 """Tax sharing, statistics splitting and city budgets inside the model (ODD 7.10-7.12).
 
 :class:`SharingEngine` wires the pure mechanisms (``mechanisms.tax_sharing`` S1-S8,
-``mechanisms.stats_sharing`` D1-D5, ``mechanisms.budget`` B1-B9) into the yearly schedule:
+``mechanisms.stats_sharing`` D1-D5, ``mechanisms.budget`` B1-B9) into the yearly schedule. It is built from
+the parameters, the geography and the ``sharing`` random stream; ``book_arrivals`` and ``year`` take the
+year's inputs explicitly and return what the block produced. Its own state is what the agreements remember:
+the cap state per agreement and project, the rebate rate each project got, and the ledger so far.
 
-1. Activities of the year: one background row per (unit, sector) - the city-sector totals minus the parts
-   attributed to projects (project value added is inside city value added) - then one row per project of
-   the project book. Background rows come first and the book is append-only, so a project keeps its row
-   position from year to year and the agreements' cumulative-paid state ``[agreement, row]`` stays aligned.
+1. Activities of the year: one row per project of the project book (book row = activity row, so the
+   agreements' cumulative-paid state ``[agreement, row]`` stays aligned as the append-only book grows). The
+   rest of a unit's economy (its city-sector totals minus the project parts; project value added is inside
+   city value added) has no park, origin or referral, so no selector of (S3) can pick it: it enters only
+   the official totals.
 2. Gross taxes of every row at its sector's rates (F1-F4, the project's capital share of its city-sector),
    city-level parts by (F5)-(F6) with the province take of the row's host.
 3. Draws from the ``sharing`` stream, in this order: tax enforcement (S4), then statistics honoured (D2).
@@ -15,7 +19,7 @@
 5. Incentive costs of the host (the budget cost of T8-T9 packages): rebates = the rebate rate the project
    got at arrival (capped by this year's T8 ceiling: zero under the 2024-08 regime unless authorised) times
    its city-level taxes, for ``rebate_years`` after arrival; land discounts = discount x land price x land
-   need, once, at arrival.
+   need, once, at arrival (``book_arrivals``).
 6. ``budget_year`` on the after-sharing revenue: public investment (infrastructure part productive from
    next year by F7, park-land part adds park land), balance and debt.
 
@@ -24,17 +28,16 @@ No I/O; randomness only from the ``sharing`` stream.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import numpy as np
 
-from cnyx_sim.core.params import TAXES, SharingParams
+from cnyx_sim.core.params import TAXES, ModelParams, SharingParams
+from cnyx_sim.core.projects import ProjectBook
+from cnyx_sim.core.state import FloatArray, Geography
 from cnyx_sim.mechanisms import budget, incentives, stats_sharing, tax_sharing
-from cnyx_sim.mechanisms.tax_sharing import ActivityTable
-
-if TYPE_CHECKING:  # pragma: no cover
-    from cnyx_sim.core.model import CnyxModel
+from cnyx_sim.mechanisms.incentives import Package
+from cnyx_sim.mechanisms.tax_sharing import ActivityTable, AgreementSet
 
 #: Per-unit yearly variables of the block (recorder ``by_city``); units in ``io.results.UNITS``.
 SHARING_VARIABLES: tuple[str, ...] = (
@@ -64,61 +67,89 @@ class SharingRecord:
 
 @dataclass(frozen=True)
 class FiscalYear:
-    """What the block decided in one year, ``[unit]`` nominal 亿元 unless stated."""
+    """What the block produced in one year, ``[unit]`` nominal 亿元 unless stated.
 
-    public_investment: np.ndarray
-    infrastructure_investment: np.ndarray
-    park_land_investment: np.ndarray
-    credited_gdp: np.ndarray
-    recorded: dict[str, np.ndarray]
+    Attributes
+    ----------
+    public_investment : IG (B7). infrastructure_investment : IP, builds public capital next year (B9).
+    park_land_investment : IL, develops park land (B9). debt : year-end debt (B8).
+    credited_gdp : GDP credited to the unit after statistics splits (D5).
+    recorded : the ``SHARING_VARIABLES`` of the year, for the recorder.
+    """
+
+    public_investment: FloatArray
+    infrastructure_investment: FloatArray
+    park_land_investment: FloatArray
+    debt: FloatArray
+    credited_gdp: FloatArray
+    recorded: dict[str, FloatArray]
+
+
+def neutral_sharing_params(n_taxes: int) -> SharingParams:
+    """The block switched off (``ModelParams.sharing is None``): no agreements, no debt, no borrowing limit,
+    no park land, so (B1)-(B9) reduce to (F7) and credited = official."""
+    return SharingParams(
+        agreements=AgreementSet.empty(n_taxes), external_partners=(), agents_use_credited_gdp=False,
+        transfer_rate=0.0, interest_rate=0.0, debt_limit_to_revenue=float("inf"), initial_debt_to_revenue=0.0,
+        park_land_share=0.0, park_land_cost=1.0, land_price=0.0, rebate_years=0,
+    )
 
 
 class SharingEngine:
-    """State and yearly step of the fiscal block (ODD 7.10-7.12) for one :class:`CnyxModel`."""
+    """The fiscal block (ODD 7.10-7.12) of one run.
 
-    def __init__(self, model: "CnyxModel", base_city_revenue: np.ndarray) -> None:
-        params = model.params
-        self.model = model
-        self.p: SharingParams = params.sharing if params.sharing is not None else SharingParams.neutral(len(TAXES))
-        geo = model.geography
-        self.n_units, self.n_sectors = geo.n_cities, geo.n_sectors
-        self.n_external = len(self.p.external_partners)
-        self.is_industry = np.asarray(geo.is_industry, dtype=bool)
+    Parameters
+    ----------
+    params : the run's parameters; ``params.sharing`` None runs the neutral block.
+    geography : units, provinces (the province take of F6) and sectors (industry flags of D1).
+    rng : the ``sharing`` stream (enforcement S4, then statistics honoured D2, each year).
+    """
+
+    def __init__(self, params: ModelParams, geography: Geography, rng: np.random.Generator) -> None:
+        self.p: SharingParams = params.sharing if params.sharing is not None else neutral_sharing_params(len(TAXES))
+        self.rng = rng
+        self.n_units = geography.n_cities
+        self.is_industry = np.asarray(geography.is_industry, dtype=bool)
+        self.start = params.start_year
+        self.local_share = params.fiscal.local_share
+        self.province_take_by_city = params.fiscal.province_take[geography.city_province]
+        # incentive regime (T8 rebate ceiling) and the number of external origins in the book's origin codes
+        self.incentives = params.transfer.incentives if params.transfer is not None else None
+        self.n_external_origins = len(params.transfer.origins) if params.transfer is not None else 0
         self.agreements = self.p.agreements
-        self.has_agreements = self.agreements.n_agreements > 0
+        self.n_external = len(self.p.external_partners)
         #: [agreement, row] cumulative amounts paid (S6 cap state); None before the first year.
         self.cumulative: np.ndarray | None = None
-        #: [unit] debt at the start of the coming year, 亿元 (B8).
-        self.debt = self.p.initial_debt_to_revenue * np.asarray(base_city_revenue, dtype=float)
-        #: per project row: rebate rate of the package it got at arrival (T8), and its land-discount cost.
+        #: per project row: rebate rate of the package it got at arrival (T8).
         self.rebate_rate = np.zeros(0)
-        self._land_cost = np.zeros(self.n_units)
         self._parts: list[tuple[int, tax_sharing.TransferLedger]] = []
 
-    # ------------------------------------------------------------------ incentives (cost of T8-T9 packages)
-    def book_arrivals(self, year: int, n_before: int, price_index: float) -> None:
-        """Record the package of the projects appended to the book this year and their land-discount cost."""
-        transfer = self.model.transfer
-        self._land_cost = np.zeros(self.n_units)
-        if transfer is None:
-            return
-        book = transfer.book
-        new = np.arange(n_before, len(book))
-        discount, rebate, _ = transfer.package(year)
-        host = book.host[new].astype(np.int64)
-        located = host >= 0
-        rate = np.zeros(len(new))
-        rate[located] = rebate[host[located]]
-        self.rebate_rate = np.concatenate([self.rebate_rate, rate])
-        cost = discount[host[located]] * self.p.land_price * price_index * book.land[new][located]
-        self._land_cost = np.bincount(host[located], weights=cost, minlength=self.n_units)
+    def initial_debt(self, base_city_revenue: FloatArray) -> FloatArray:
+        """``[unit]`` base-year debt, 亿元: ``initial_debt_to_revenue`` x base-year city revenue."""
+        return self.p.initial_debt_to_revenue * np.asarray(base_city_revenue, dtype=float)
 
-    def _rebates(self, year: int, project_city_taxes: np.ndarray, host: np.ndarray) -> np.ndarray:
+    # ------------------------------------------------------------------ incentives (cost of T8-T9 packages)
+    def book_arrivals(
+        self, book: ProjectBook, new_rows: np.ndarray, package: Package, price_index: float
+    ) -> FloatArray:
+        """Keep the rebate rate each new project of the book got (T8) and return the ``[unit]`` cost of the land
+        discounts granted to them this year, 亿元 current prices (discount x land price x P x land need)."""
+        host = book.host[new_rows].astype(np.int64)
+        located = host >= 0
+        rate = np.zeros(len(new_rows))
+        rate[located] = package.tax_rebate[host[located]]
+        self.rebate_rate = np.concatenate([self.rebate_rate, rate])
+        cost = package.land_discount[host[located]] * self.p.land_price * price_index * book.land[new_rows][located]
+        return np.bincount(host[located], weights=cost, minlength=self.n_units)
+
+    def _rebates(self, year: int, project_city_taxes: np.ndarray, host: np.ndarray,
+                 book: ProjectBook | None) -> np.ndarray:
         """``[unit]`` rebates paid this year on the projects' city-level taxes."""
-        transfer = self.model.transfer
-        if transfer is None or len(host) == 0 or self.p.rebate_years <= 0:
+        if book is None or len(host) == 0 or self.p.rebate_years <= 0:
             return np.zeros(self.n_units)
-        inc, book = transfer.p.incentives, transfer.book
+        if len(self.rebate_rate) != len(book):
+            raise ValueError(f"{len(book)} projects in the book but {len(self.rebate_rate)} passed to book_arrivals")
+        inc = self.incentives
         ceiling = incentives.rebate_ceiling(year, inc.regime_year, inc.max_tax_rebate, inc.authorised_until)
         age = year - book.year_arrived
         in_window = (host >= 0) & (age >= 0) & (age < self.p.rebate_years)
@@ -127,16 +158,15 @@ class SharingEngine:
         return np.bincount(np.maximum(host, 0), weights=paid, minlength=self.n_units)
 
     # ------------------------------------------------------------------ activities (S1)
-    def _projects(self, year: int, va_nominal: np.ndarray, gross_taxes: np.ndarray) -> ActivityTable:
+    def _projects(self, year: int, va_nominal: np.ndarray, gross_taxes: np.ndarray,
+                  book: ProjectBook | None) -> ActivityTable:
         """One activity row per project of the book (row = book row), at its capital share of its city-sector.
 
         Rows of projects that chose the outside option (host -1) keep their position with zero amounts.
         """
-        model = self.model
-        f, transfer = model.params.fiscal, model.transfer
-        if transfer is None or len(transfer.book) == 0:
+        if book is None or len(book) == 0:
             return ActivityTable.empty(gross_taxes.shape[2])
-        book, t = transfer.book, year - model.params.start_year
+        t = year - self.start
         host = book.host.astype(np.int64)
         valid = host >= 0
         at = np.maximum(host, 0)
@@ -145,13 +175,12 @@ class SharingEngine:
         stock = va_nominal[at, sector]
         share = np.divide(va, stock, out=np.zeros(len(va)), where=stock > 0)
         project_gross = share[:, None] * gross_taxes[at, sector, :]                                  # (F1)-(F4)
-        _, _, project_city = tax_sharing.city_level_taxes(project_gross, f.local_share,
-                                                         model.province_take_by_city[at])           # (F5)-(F6)
-        n_external_origins = len(transfer.p.origins)
+        _, _, project_city = tax_sharing.city_level_taxes(project_gross, self.local_share,
+                                                         self.province_take_by_city[at])            # (F5)-(F6)
         origin = book.origin.astype(np.int64)
         return ActivityTable(
             host=np.where(valid, host, -1), park=book.park.astype(np.int64),
-            origin=np.where(origin >= n_external_origins, origin - n_external_origins, -1),
+            origin=np.where(origin >= self.n_external_origins, origin - self.n_external_origins, -1),
             referral=book.referral.astype(np.int64), sector=sector,
             full_production_year=book.full_production_year.astype(np.int64),
             is_government_led=book.is_government_led.copy(),
@@ -163,10 +192,10 @@ class SharingEngine:
     def _candidates(self, projects: ActivityTable) -> np.ndarray:
         """Rows some agreement may select this year and that have something to share.
 
-        Background (unit-sector) activity has no park, origin or referral, so no selector of (S3) picks it,
-        and rows with zero taxes, value added and investment transfer nothing; leaving both out of the
-        mechanisms' ``[agreement, row]`` arrays changes no amount (the mechanisms work row by row) and keeps
-        the run fast. The cap state is kept per book row and passed for the candidate rows only.
+        Rows without a park, origin or referral are picked by no selector of (S3), and rows with zero taxes,
+        value added and investment transfer nothing; leaving both out of the mechanisms' ``[agreement, row]``
+        arrays changes no amount (the mechanisms work row by row) and keeps the run fast. The cap state is
+        kept per book row and passed for the candidate rows only.
         """
         a = self.agreements
         host = projects.host
@@ -182,8 +211,9 @@ class SharingEngine:
 
     # ------------------------------------------------------------------ the year
     def year(
-        self, year: int, va_nominal: np.ndarray, gross_taxes: np.ndarray, tax_city: np.ndarray,
-        private_fai: np.ndarray, price_index: float, investment_share: np.ndarray,
+        self, year: int, va_nominal: FloatArray, gross_taxes: FloatArray, tax_city: FloatArray,
+        private_fai: FloatArray, investment_share: FloatArray, debt: FloatArray, land_discount_cost: FloatArray,
+        book: ProjectBook | None,
     ) -> FiscalYear:
         """(S1)-(S8), (D1)-(D5) and (B1)-(B9) for ``year``.
 
@@ -193,13 +223,16 @@ class SharingEngine:
         gross_taxes : [unit, sector, tax] gross taxes (F1-F4).
         tax_city : [unit, tax] city-level revenue where collected (F5-F6).
         private_fai : [unit, sector] incumbents' gross fixed investment of the year, 亿元 current prices.
-        investment_share : [unit] s_G of the city agents (F8).
+        investment_share : [unit] s_G the city agents set (F8).
+        debt : [unit] debt at the start of the year (B5, B7).
+        land_discount_cost : [unit] land discounts granted to this year's arrivals (``book_arrivals``).
+        book : the project book, its value added and spending of ``year`` already attributed, every row already
+            passed to ``book_arrivals``; None without industrial transfer.
         """
         p, a = self.p, self.agreements
-        rng = self.model.streams["sharing"]
-        enforced = tax_sharing.enforcement_draws(a.enforcement_probability, a.group, rng)      # (S4)
-        honoured = tax_sharing.enforcement_draws(a.stat_honour_probability, a.group, rng)      # (D2)
-        projects = self._projects(year, va_nominal, gross_taxes)
+        enforced = tax_sharing.enforcement_draws(a.enforcement_probability, a.group, self.rng)   # (S4)
+        honoured = tax_sharing.enforcement_draws(a.stat_honour_probability, a.group, self.rng)   # (D2)
+        projects = self._projects(year, va_nominal, gross_taxes, book)
         located = projects.host >= 0
         n_q = len(tax_sharing.STAT_QUANTITIES)
         # official (在地) totals (D1): GDP, industrial VA, FAI of incumbents and projects
@@ -209,11 +242,11 @@ class SharingEngine:
                              private_fai.sum(axis=1) + project_fai], axis=1)
         paid = received = to_external = np.zeros(self.n_units)
         credited, stats_to_external = official, np.zeros((self.n_units, n_q))
-        if self.has_agreements:
+        if a.n_agreements > 0:
             self.cumulative = tax_sharing.pad_cumulative(self.cumulative, a.n_agreements, projects.n_rows)
             rows = self._candidates(projects)
             if len(rows):
-                subset = ActivityTable(*(getattr(projects, f.name)[rows] for f in fields(ActivityTable)))
+                subset = projects.take(rows)
                 start = self.cumulative[:, rows]
                 taxes = tax_sharing.share_taxes(subset, a, year, start, enforced, self.n_units, self.n_external)
                 stats = stats_sharing.split_statistics(subset, a, year, start, honoured, self.is_industry,
@@ -234,10 +267,9 @@ class SharingEngine:
 
         collected = tax_city.sum(axis=1)
         after_sharing = collected - paid + received                                              # (S8)
-        incentive_cost = self._rebates(year, projects.city_taxes, projects.host) + self._land_cost
-        out = budget.budget_year(after_sharing, investment_share, incentive_cost, self.debt, p.transfer_rate,
+        incentive_cost = self._rebates(year, projects.city_taxes, projects.host, book) + land_discount_cost
+        out = budget.budget_year(after_sharing, investment_share, incentive_cost, debt, p.transfer_rate,
                                  p.interest_rate, p.debt_limit_to_revenue, p.park_land_share)       # (B1)-(B9)
-        self.debt = out.debt
         # Official FAI includes the year's public investment (not split: no agreement selects it).
         fai_public = out.public_investment
         recorded = {
@@ -255,9 +287,10 @@ class SharingEngine:
             "debt": out.debt,
         }
         return FiscalYear(out.public_investment, out.infrastructure_investment, out.park_land_investment,
-                          credited[:, 0], recorded)
+                          out.debt, credited[:, 0], recorded)
 
-    def base_year_record(self, va_nominal: np.ndarray, tax_city: np.ndarray, fai: np.ndarray) -> dict[str, np.ndarray]:
+    def base_year_record(self, va_nominal: FloatArray, tax_city: FloatArray, fai: FloatArray,
+                         debt: FloatArray) -> dict[str, FloatArray]:
         """Base-year values: nothing shared or split yet, no incentives booked, balance 0 (assumption)."""
         zeros = np.zeros(self.n_units)
         collected = tax_city.sum(axis=1)
@@ -266,7 +299,7 @@ class SharingEngine:
             "industry_va_credited_nominal": va_nominal[:, self.is_industry].sum(axis=1),
             "fai_nominal": fai, "fai_credited_nominal": fai, "tax_local_after_sharing": collected,
             "sharing_paid": zeros, "sharing_received": zeros, "sharing_to_external": zeros,
-            "incentive_cost": zeros, "budget_balance": zeros, "debt": self.debt.copy(),
+            "incentive_cost": zeros, "budget_balance": zeros, "debt": debt.copy(),
         }
 
     def record(self) -> SharingRecord:

@@ -10,7 +10,7 @@ Units used throughout (see docs/model.md, "Vocabulary and units"):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -44,6 +44,20 @@ class Index:
         """Boolean vector, True where the code is in ``codes``."""
         wanted = set(codes)
         return np.array([c in wanted for c in self.codes], dtype=bool)
+
+
+#: Sector groups of the growth accounting (docs/model.md 5.6): TFP growth is estimated by unit and group.
+SECTOR_GROUPS: tuple[str, ...] = ("agriculture", "industry", "construction", "services")
+
+
+def sector_group_of(parent: str, is_industry: bool) -> str:
+    """Group of a sector from its three-sector parent: primary -> agriculture, secondary -> industry (the
+    ``is_industry`` sectors) or construction (the rest), tertiary -> services."""
+    if parent == "primary":
+        return "agriculture"
+    if parent == "secondary":
+        return "industry" if is_industry else "construction"
+    return "services"
 
 
 @dataclass(frozen=True)
@@ -85,47 +99,65 @@ class Geography:
         return len(self.sectors)
 
     @property
+    def sector_group(self) -> tuple[str, ...]:
+        """Growth-accounting group (:data:`SECTOR_GROUPS`) of each sector."""
+        return tuple(sector_group_of(parent, bool(ind)) for parent, ind in zip(self.sector_parent, self.is_industry))
+
+    @property
     def border_matrix(self) -> np.ndarray:
         """``[city, city]`` 1.0 where the two cities are in different provinces."""
         p = self.city_province
         return (p[:, None] != p[None, :]).astype(float)
 
 
-@dataclass
+@dataclass(frozen=True)
 class RegionState:
-    """State at the start of year ``year``. Mutable container; mechanisms return new arrays.
+    """State at the end of year ``year``: the year's flows and the stocks that enter the next year.
+
+    The model builds one per step, at the end of the step (docs/model.md §3); mechanisms return new arrays and
+    never modify a state's arrays.
 
     Attributes
     ----------
     year : int
     va_real : FloatArray
-        ``[city, sector]`` value added, 亿元 at 2021 prices (output of the previous production step).
+        ``[city, sector]`` value added, 亿元 at 2021 prices (P1).
     capital : FloatArray
-        ``[city, sector]`` private capital stock, 亿元 at 2021 prices.
+        ``[city, sector]`` private capital stock used in this year's production, 亿元 at 2021 prices (K3).
     employment : FloatArray
-        ``[city, sector]`` persons employed, 万人.
+        ``[city, sector]`` persons employed, 万人 (L1, L3).
+    employment_share : FloatArray
+        ``[city, sector]`` sector shares of unit employment, theta (L3); rows sum to one.
     tfp_trend : FloatArray
         ``[city, sector]`` trend total factor productivity (index with the base-year calibration level).
     population : FloatArray
         ``[city]`` resident (常住) population at year end, 万人.
     public_capital : FloatArray
-        ``[city]`` public capital (infrastructure), 亿元 at 2021 prices.
+        ``[city]`` public capital (infrastructure) used in this year's production, 亿元 at 2021 prices.
     price_index : float
         Regional GDP deflator, 2021 = 1.
     net_migration : FloatArray
-        ``[city]`` net migration in the last year, 万人 (in minus out).
+        ``[city]`` net migration in the year, 万人 (in minus out).
     tax_gross : FloatArray
         ``[city, tax]`` taxes collected in the city at all levels of government, 亿元 nominal.
     tax_city : FloatArray
         ``[city, tax]`` the city-level (地方, after the province's take) part, 亿元 nominal.
     public_investment : FloatArray
-        ``[city]`` public investment in the last year, 亿元 nominal.
+        ``[city]`` public investment in the year, 亿元 nominal (B7, F7).
+    infrastructure_investment : FloatArray
+        ``[city]`` the part of public investment that builds public capital next year, 亿元 nominal (B9).
+    private_investment : FloatArray
+        ``[city, sector]`` incumbents' gross investment made in the year, productive next year, 亿元 at 2021
+        prices (K2).
+    debt : FloatArray
+        ``[city]`` city debt at year end, 亿元 nominal (B8).
     """
 
     year: int
     va_real: FloatArray
     capital: FloatArray
     employment: FloatArray
+    employment_share: FloatArray
     tfp_trend: FloatArray
     population: FloatArray
     public_capital: FloatArray
@@ -134,22 +166,34 @@ class RegionState:
     tax_gross: FloatArray
     tax_city: FloatArray
     public_investment: FloatArray
-    extras: dict[str, FloatArray] = field(default_factory=dict)
+    infrastructure_investment: FloatArray
+    private_investment: FloatArray
+    debt: FloatArray
 
     def copy(self) -> "RegionState":
         """Deep copy of all arrays (used to keep the base-year snapshot)."""
-        return RegionState(
-            year=self.year,
-            va_real=self.va_real.copy(),
-            capital=self.capital.copy(),
-            employment=self.employment.copy(),
-            tfp_trend=self.tfp_trend.copy(),
-            population=self.population.copy(),
-            public_capital=self.public_capital.copy(),
-            price_index=self.price_index,
-            net_migration=self.net_migration.copy(),
-            tax_gross=self.tax_gross.copy(),
-            tax_city=self.tax_city.copy(),
-            public_investment=self.public_investment.copy(),
-            extras={k: v.copy() for k, v in self.extras.items()},
-        )
+        return RegionState(**{f.name: _copied(getattr(self, f.name)) for f in fields(self)})
+
+
+def _copied(value):
+    return value.copy() if isinstance(value, np.ndarray) else value
+
+
+@dataclass
+class CityPolicies:
+    """What the city agents decide, ``[city]`` each; agent ``idx`` writes row ``idx`` only.
+
+    Attributes
+    ----------
+    public_investment_share : s_G, share of revenue spent on public investment (F8), 1.
+    land_discount, tax_rebate : the package the unit chose (T9), before the regime's ceilings (T8), 1.
+    service_quality : q in [0, 1], set by the scenario (no agent rule changes it yet).
+
+    Without industrial transfer there are no projects to offer packages to: the package arrays are zeros and
+    nothing reads them.
+    """
+
+    public_investment_share: FloatArray
+    land_discount: FloatArray
+    tax_rebate: FloatArray
+    service_quality: FloatArray

@@ -18,9 +18,11 @@ from cnyx_sim.core.model import BaseYearData
 from cnyx_sim.core.state import Geography, Index
 from cnyx_sim.io.datafile import Column, DataFileError, Table, TableSpec, bounded, read_table
 from cnyx_sim.limits import DEFAULT_LIMITS, Limits
+from cnyx_sim.resources import calibration_dir
 
-#: The project's own calibration folder (src/cnyx_sim/io/calibration.py -> repo root).
-DEFAULT_CALIBRATION_DIR = Path(__file__).resolve().parents[3] / "calibration"
+#: The shipped calibration folder: the repository's calibration/ in a checkout, the wheel's bundled copy when
+#: installed (cnyx_sim.resources; issue 11).
+DEFAULT_CALIBRATION_DIR = calibration_dir()
 BASE_YEAR_FILE = "base_year_2021.csv"
 DEFAULT_TRAVEL_TIMES = "travel_times_2021.csv"
 

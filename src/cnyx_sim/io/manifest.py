@@ -18,6 +18,8 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 
 def git_commit(root: Path = REPO_ROOT) -> str | None:
     """The project's git commit (with ``-dirty`` if the work tree differs), or None outside a checkout."""
+    if not (root / "src" / "cnyx_sim").is_dir():  # an installed wheel: not in a checkout (issue 11)
+        return None
     try:
         commit = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
                                 timeout=5, check=True).stdout.strip()

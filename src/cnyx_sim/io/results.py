@@ -99,7 +99,9 @@ PROJECT_DTYPES: dict[str, str] = {
     "scenario": "str", "run": "int64", "project_id": "int64", "sector": "str", "origin": "str",
     "year_arrived": "int64", "host_region": "str", "park": "str", "investment": "float64", "stage_final": "str",
     "referral_region": "str", "is_government_led": "bool", "relocated_from": "str",
-    "full_production_year": "int64", "closed_year": "int64", "va_nominal_last_year": "float64",
+    # nullable: <NA> = none (a project that went outside never produces; an open project has no closing year).
+    # Before issue 11 these were int64 with 0 for "none"; year 0 is not a year, so it is no longer written.
+    "full_production_year": "Int64", "closed_year": "Int64", "va_nominal_last_year": "float64",
     "jobs_last_year": "float64", "tax_gross_last_year": "float64", "va_nominal_cumulative": "float64",
     "tax_gross_cumulative": "float64",
 }
@@ -164,7 +166,7 @@ def sector_level_arrays(result: RunResult) -> dict[str, np.ndarray]:
 def projects_frame(result: RunResult) -> pd.DataFrame:
     """projects.parquet of one run: one row per project (``host_region`` ``outside`` when the outside
     option won, ``park`` ``none`` outside parks, ``stage_final`` the stage in the last simulated year)."""
-    from cnyx_sim.mechanisms.transfer import STAGES
+    from cnyx_sim.mechanisms.transfer import STAGES, stage_at_age
 
     book = result.projects
     columns = PROJECT_COLUMNS + PROJECT_EXTRA_COLUMNS
@@ -175,10 +177,8 @@ def projects_frame(result: RunResult) -> pd.DataFrame:
     unit_or_none = np.array(list(book.unit_codes) + [None], dtype=object)
     end_year = int(result.years[-1])
     params = result.params.transfer
-    age = end_year - book.year_arrived
-    stage = np.select([age <= 0, age <= params.construction_years,
-                       age <= params.construction_years + len(params.ramp_up_shares)], [0, 1, 2], default=3)
-    stage = np.where(book.closed_year > 0, 4, stage)
+    stage = stage_at_age(end_year - book.year_arrived, params.construction_years, len(params.ramp_up_shares),
+                         book.closed_year > 0)
     stage = np.where(book.host < 0, -1, stage)
     stage_names = np.array(list(STAGES) + ["outside"], dtype=object)
     frame = pd.DataFrame({
@@ -195,8 +195,8 @@ def projects_frame(result: RunResult) -> pd.DataFrame:
         "referral_region": unit_or_none[book.referral],
         "is_government_led": book.is_government_led,
         "relocated_from": unit_or_none[book.relocated_from],
-        "full_production_year": np.where(book.host >= 0, book.full_production_year, 0).astype("int64"),
-        "closed_year": book.closed_year.astype("int64"),
+        "full_production_year": _nullable_years(book.full_production_year, book.host >= 0),
+        "closed_year": _nullable_years(book.closed_year, book.closed_year > 0),
         "va_nominal_last_year": book.va_nominal[:, -1],
         "jobs_last_year": book.jobs[:, -1],
         "tax_gross_last_year": book.tax_gross[:, -1],
@@ -206,6 +206,11 @@ def projects_frame(result: RunResult) -> pd.DataFrame:
     # Object columns of strings become pandas' "str" dtype on construction: the dtypes already equal
     # PROJECT_DTYPES (tested), so no (slow) astype here.
     return frame[columns]
+
+
+def _nullable_years(years: np.ndarray, present: np.ndarray) -> pd.arrays.IntegerArray:
+    """``years`` as nullable Int64, ``<NA>`` where not ``present`` (never year 0 for "none")."""
+    return pd.arrays.IntegerArray(np.where(present, years, 0).astype("int64"), ~np.asarray(present, dtype=bool))
 
 
 def sharing_frame(result: RunResult) -> pd.DataFrame:

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cnyx_sim.mechanisms import fiscal
+
 FloatArray = np.ndarray
 
 
@@ -83,7 +85,7 @@ def budget_year(
     transfers = transfer_rate * revenue_after_sharing                                     # (B1)
     revenue = revenue_after_sharing + transfers                                           # (B2)
     current = (1.0 - investment_share) * revenue                                          # (B3)
-    planned = investment_share * revenue                                                  # (B4)
+    planned = fiscal.public_investment(revenue, investment_share)                         # (B4) = (F7)
     interest = interest_rate * debt                                                       # (B5)
     planned_deficit = incentive_cost + interest  # (B6), written in its reduced form to avoid cancellation
     headroom = np.maximum(debt_limit_to_revenue * np.maximum(revenue, 0.0) - debt, 0.0)

@@ -21,9 +21,19 @@ lower benchmark land prices remain legal (mechanisms-research.md §1.4).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 FloatArray = np.ndarray
+
+
+class Package(NamedTuple):
+    """The incentive packages of the units, ``[city]`` each (a tuple: ``discount, rebate, service = package``)."""
+
+    land_discount: FloatArray  # d, share of the industrial land price waived
+    tax_rebate: FloatArray  # rho, share of the local taxes of new projects returned
+    service_quality: FloatArray  # q in [0, 1]
 
 
 def regime_bound(year: int, regime_year: int, bounds: tuple[float, float]) -> float:
@@ -52,12 +62,12 @@ def effective_package(
     max_tax_rebate: tuple[float, float],
     authorised_until: np.ndarray,
     disguised_share: float,
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """(T8): the package that projects face in ``year``: (land discount, rebate, service quality), ``[city]``."""
+) -> Package:
+    """(T8): the package that projects face in ``year``, from the package the units chose."""
     discount = np.minimum(land_discount, regime_bound(year, regime_year, max_land_discount))
     rebate = np.minimum(tax_rebate, rebate_ceiling(year, regime_year, max_tax_rebate, authorised_until))
     service = np.minimum(1.0, service_quality + disguised_share * (tax_rebate - rebate))
-    return discount, rebate, service
+    return Package(discount, rebate, service)
 
 
 def adjust_package(

@@ -4,22 +4,27 @@ For city ``c`` and sector ``s`` in year ``t`` (real values, 亿元 at 2021 price
 
     (P1)  Y_cs = A_cs * K_cs^alpha_s * L_cs^(1 - alpha_s)
     (P2)  A_cs = Atrend_cs * (L_cs / L_cs,0)^gamma_l * ((G_c/N_c) / (G_c,0/N_c,0))^epsilon_G
-    (P3)  ln Atrend_cs,t = ln Atrend_cs,t-1 + g_c,t + sigma * e_cs,t,      e ~ N(0, 1)
-    (P4)  g_c,t = g_LR + (g_c,0 - g_LR) * 2^(-(t - t0) / h)
+    (P3)  ln Atrend_cs,t = ln Atrend_cs,t-1 + g_cs,t + sigma_c * eps_t + sigma_u * eta_c,t + sigma * e_cs,t
+          eps_t, eta_c,t, e_cs,t ~ N(0, 1) independent: a region-wide shock, a unit-wide shock and a
+          city-sector shock, all permanent (random-walk) shocks to the TFP level
+    (P4)  g_cs,t = g_LR + (g_cs,0 - g_LR) * 2^(-(t - t0) / h)
 
 (P2) scales the localisation (own-sector employment) and public-capital externalities relative to the
 base year, so that the calibration in (P5)-(P6) reproduces the 2021 data exactly.
-(P4) lets each city's TFP growth start from its calibrated recent pace and converge to the long-run
-rate ``g_LR`` with half-life ``h`` years.
+(P4) lets the TFP growth of each city and sector start from its calibrated recent pace and converge to
+the long-run rate ``g_LR`` with half-life ``h`` years. The initial rates ``g_cs,0`` and the shock
+standard deviations are estimated from the 2015-cutoff record by ``cnyx-sim calibrate`` (docs/model.md
+5.6, ``cnyx_sim.calibrate``) by unit and sector group (agriculture, industry, construction, services).
 
 Calibration (base year t0):
 
     (P5)  Atrend_cs,0 = Y_cs,0 / (K_cs,0^alpha_s * L_cs,0^(1 - alpha_s))
     (P6)  g_c,0 = gbar_c - sum_s omega_cs * (alpha_s * gK_cs + (1 - alpha_s) * gL_c)
 
-where ``gbar_c`` is the city's mean published real GDP growth 2015-2021, ``omega_cs`` its sector VA
-shares, ``gK_cs`` the base-year capital growth implied by (K1)-(K3) and ``gL_c`` the base-year
-employment growth (the natural growth rate): a growth-accounting (Solow) residual.
+(P6) is the fallback when no fitted rates are given: ``gbar_c`` is the city's mean published real GDP
+growth 2015-2021, ``omega_cs`` its sector VA shares, ``gK_cs`` the base-year capital growth implied by
+(K1)-(K3) and ``gL_c`` the base-year employment growth (the natural growth rate): a growth-accounting
+(Solow) residual of an assumed capital path, the same for every sector of a unit.
 """
 
 from __future__ import annotations
@@ -56,17 +61,29 @@ def total_factor_productivity(
 def tfp_growth_rate(
     initial_growth: FloatArray, long_run_growth: float, years_since_base: int, half_life: float
 ) -> FloatArray:
-    """Equation (P4): ``[city]`` trend TFP growth in the given year."""
+    """Equation (P4): ``[city, sector]`` trend TFP growth in the given year (shape of ``initial_growth``)."""
     decay = 2.0 ** (-years_since_base / half_life)
     return long_run_growth + (initial_growth - long_run_growth) * decay
 
 
-def next_tfp_trend(
-    tfp_trend: FloatArray, growth: FloatArray, shock_sd: float, rng: np.random.Generator
+def tfp_shocks(
+    shape: tuple[int, int], common_sd: float, unit_sd: float, sector_sd: float, rng: np.random.Generator
 ) -> FloatArray:
-    """Equation (P3). Draws one standard-normal shock per city and sector from ``rng``."""
-    shocks = rng.standard_normal(tfp_trend.shape) * shock_sd
-    return tfp_trend * np.exp(growth[:, None] + shocks)
+    """Equation (P3)'s shock term ``[city, sector]``: region-wide + unit-wide + city-sector log shocks.
+
+    Always draws ``1 + n_city + n_city * n_sector`` standard normals from ``rng``, in that order, so a
+    zero standard deviation never shifts the draws of the other terms (common random numbers).
+    """
+    n_city, n_sector = shape
+    common = rng.standard_normal()
+    unit = rng.standard_normal(n_city)
+    cell = rng.standard_normal(shape)
+    return common_sd * common + unit_sd * unit[:, None] + sector_sd * cell
+
+
+def next_tfp_trend(tfp_trend: FloatArray, growth: FloatArray, shocks: FloatArray) -> FloatArray:
+    """Equation (P3): trend TFP one year on, ``[city, sector]``."""
+    return tfp_trend * np.exp(growth + shocks)
 
 
 def calibrate_tfp_level(
@@ -87,7 +104,7 @@ def calibrate_tfp_growth(
     employment_growth: FloatArray,
     capital_share: FloatArray,
 ) -> FloatArray:
-    """Equation (P6): ``[city]`` initial TFP growth as the growth-accounting residual.
+    """Equation (P6): ``[city]`` initial TFP growth as the growth-accounting residual (fallback).
 
     Parameters
     ----------

@@ -6,8 +6,9 @@ parts are never touched (mechanisms-research.md §1.1, §6.5).
 
 Objects
 -------
-- An *activity* is a row that pays taxes in one host unit: a project of the project book, or a
-  background city-sector aggregate (``background_activities``) that no agreement selects.
+- An *activity* is a row that pays taxes in one host unit. In the model the activities are the projects of
+  the project book (book row = activity row); the rest of a unit's economy (its city-sector totals minus the
+  project parts) has no park, origin or referral, so no selector below can pick it and it needs no row.
 - An *agreement row* ``a`` (one per agreement and partner, see :class:`AgreementSet`) names which
   activities it covers (a park, or a rule), which taxes, the split, the 存量/增量 rule, a window, a cap and
   an enforcement probability.
@@ -126,6 +127,10 @@ class ActivityTable:
         return cls(ints, ints, ints, ints, ints, ints, np.zeros(0, dtype=bool), floats, floats,
                    np.zeros((0, n_taxes)), np.zeros((0, n_taxes)), floats, floats)
 
+    def take(self, rows: IntArray) -> "ActivityTable":
+        """The table restricted to ``rows`` (positions), in that order."""
+        return ActivityTable(*(getattr(self, f.name)[rows] for f in fields(ActivityTable)))
+
     @classmethod
     def build(cls, city_taxes: FloatArray, **columns) -> "ActivityTable":
         """A table from ``city_taxes [row, tax]`` and any other columns; the rest take neutral defaults
@@ -143,37 +148,6 @@ class ActivityTable:
             raise TypeError(f"unknown ActivityTable columns: {sorted(unknown)}")
         defaults.update({k: np.asarray(v, dtype=np.asarray(defaults[k]).dtype) for k, v in columns.items()})
         return cls(city_taxes=city_taxes, **defaults)
-
-    @staticmethod
-    def concat(*tables: "ActivityTable") -> "ActivityTable":
-        """Rows of ``tables`` in order (e.g. background rows, then the project book)."""
-        return ActivityTable(*(np.concatenate([getattr(t, f.name) for t in tables]) for f in fields(ActivityTable)))
-
-
-def background_activities(
-    city_taxes: FloatArray, value_added_nominal: FloatArray, investment_nominal: FloatArray, first_year: int
-) -> ActivityTable:
-    """One row per (unit, sector) for activity outside the project book; no agreement selects these.
-
-    Parameters
-    ----------
-    city_taxes : [unit, sector, tax] city-level taxes, 亿元.
-    value_added_nominal, investment_nominal : [unit, sector] 亿元.
-    first_year : a year before every window (e.g. the base year); only fills ``full_production_year``.
-    """
-    n_units, n_sectors, n_taxes = city_taxes.shape
-    host, sector = np.meshgrid(np.arange(n_units), np.arange(n_sectors), indexing="ij")
-    n = n_units * n_sectors
-    none = np.full(n, NO_INDEX)
-    taxes = city_taxes.reshape(n, n_taxes)
-    return ActivityTable(
-        host=host.ravel(), park=none, origin=none, referral=none.copy(), sector=sector.ravel(),
-        full_production_year=np.full(n, first_year), is_government_led=np.zeros(n, dtype=bool),
-        value_added_nominal=value_added_nominal.reshape(n).astype(float),
-        investment_nominal=investment_nominal.reshape(n).astype(float),
-        city_taxes=taxes.astype(float), base_city_taxes=taxes.astype(float),
-        pre_move_taxes=np.zeros(n), pre_move_gross_annual=np.zeros(n),
-    )
 
 
 def city_level_taxes(
@@ -251,10 +225,6 @@ class AgreementSet:
     @property
     def n_agreements(self) -> int:
         return len(self.ids)
-
-    @property
-    def n_groups(self) -> int:
-        return int(self.group.max()) + 1 if len(self.group) else 0
 
     @classmethod
     def empty(cls, n_taxes: int) -> "AgreementSet":

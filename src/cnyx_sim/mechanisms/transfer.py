@@ -29,6 +29,9 @@ in its host unit).
           h_j = h0 * exp(theta * (D_sh,t - D_sh,0)),  D_sh = ln sum_{c != h} exp(V_hsc) - V_hsh
           (the pull of the other units relative to the base year); a relocating project closes at h and
           re-enters as a new project with origin h, investment = its current capital.
+    (T12) s'_s,t = max(0, s_s - (sum_o lambda_os share_o m_s / Y_s,0) * C(t - t0 - 1))
+          the incumbents' investment rate (K2) is lowered by the projects the base-year arrival rates bring,
+          phased in with the cumulative capacity schedule C of (T7), so the calibrated rate holds for the total.
 
 The outside option makes location positive-sum: a better package raises the region's total, not only one
 unit's share (Schmidheiny & Brülhart 2011).
@@ -58,10 +61,15 @@ def arrival_counts(rate: FloatArray, push: FloatArray, rng: np.random.Generator)
     return rng.poisson(rate * push[:, None])
 
 
+def lognormal_mean_log(mean: FloatArray, log_sd: float) -> FloatArray:
+    """(T3): location parameter ``ln m - sigma^2 / 2`` of a lognormal whose mean is ``m``."""
+    return np.log(mean) - 0.5 * log_sd**2
+
+
 def draw_sizes(mean_size: FloatArray, log_sd: float, rng: np.random.Generator) -> FloatArray:
     """(T3): one lognormal size per entry of ``mean_size`` (亿元), with that mean."""
     mean_size = np.asarray(mean_size, dtype=float)
-    return np.exp(np.log(mean_size) - 0.5 * log_sd**2 + log_sd * rng.standard_normal(mean_size.shape))
+    return np.exp(lognormal_mean_log(mean_size, log_sd) + log_sd * rng.standard_normal(mean_size.shape))
 
 
 def unit_utilities(
@@ -263,6 +271,25 @@ def relocation_hazard(gap: FloatArray, base_gap: FloatArray, base_rate: float, s
     return np.clip(base_rate * np.exp(sensitivity * (gap - base_gap)), 0.0, 1.0)
 
 
-def lognormal_mean_log(mean: FloatArray, log_sd: float) -> FloatArray:
-    """Location parameter of a lognormal with the given mean (used by T3 and the K2 offset)."""
-    return np.log(mean) - 0.5 * log_sd**2
+def expected_project_investment_share(
+    arrival_rate: FloatArray, located_share: FloatArray, mean_size: FloatArray, region_value_added: FloatArray
+) -> FloatArray:
+    """(T12): ``[sector]`` investment the base-year arrival rates bring, as a share of the region's base-year
+    value added, ``sum_o lambda_os share_o m_s / Y_s`` (0 where a sector has no value added).
+
+    Parameters
+    ----------
+    arrival_rate : [origin, sector] projects per year. located_share : [origin].
+    mean_size : [sector] 亿元 (2021 prices). region_value_added : [sector] 亿元 (2021 prices).
+    """
+    located = (arrival_rate * located_share[:, None]).sum(axis=0) * mean_size
+    return np.divide(located, region_value_added, out=np.zeros_like(located), where=region_value_added > 0)
+
+
+def incumbent_investment_rate(
+    investment_rate: FloatArray, expected_share: FloatArray, schedule: FloatArray, years_since_start: int
+) -> FloatArray:
+    """(T12): ``[sector]`` the incumbents' rate ``s_s`` less the expected project share, phased in by the
+    cumulative capacity ``C`` (``schedule``, T7) that projects arriving from the first simulated year reach."""
+    filled = schedule[min(max(years_since_start - 1, 0), len(schedule) - 1)]
+    return np.maximum(investment_rate - expected_share * filled, 0.0)

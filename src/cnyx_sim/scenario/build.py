@@ -32,7 +32,7 @@ from cnyx_sim.mechanisms.infrastructure import effective_year
 from cnyx_sim.scenario.checks import EXTERNAL_NODES, ORIGINS
 from cnyx_sim.scenario.schema_sharing import ParkRef, build_agreement_set
 from cnyx_sim.scenario.schema_transfer import EXTERNAL_PARTNERS
-from cnyx_sim.scenario.types import CodeValues, YearValues, rule_of
+from cnyx_sim.scenario.types import RESOLVED_TYPES, rule_of
 
 if TYPE_CHECKING:
     from cnyx_sim.scenario.load import LoadedScenario
@@ -41,7 +41,7 @@ __all__ = ["build_params", "fill"]
 
 
 def _core_value(value: Any) -> Any:
-    if isinstance(value, (CodeValues, YearValues)):
+    if isinstance(value, RESOLVED_TYPES):
         return value.array
     if isinstance(value, list):
         return tuple(value)
@@ -57,7 +57,7 @@ def fill(cls: type, section: Any, **computed: Any) -> Any:
             values[field.name] = computed[field.name]
         elif field.name in type(section).model_fields:
             value = getattr(section, field.name)
-            if rule_of(type(section), field.name) is not None and not isinstance(value, (CodeValues, YearValues,
+            if rule_of(type(section), field.name) is not None and not isinstance(value, (*RESOLVED_TYPES,
                                                                                          type(None))):
                 raise TypeError(f"{type(section).__name__}.{field.name} was not resolved: validate the scenario "
                                 "with its data (scenario.load.validate_document) before building parameters")
@@ -82,7 +82,7 @@ def build_params(loaded: "LoadedScenario", calibration: Any = None) -> ModelPara
     return ModelParams(
         start_year=s.years.start,
         end_year=s.years.end,
-        macro=MacroParams(deflator_growth=deflator, national_real_growth=national),
+        macro=fill(MacroParams, s.macro, deflator_growth=deflator, national_real_growth=national),
         production=fill(ProductionParams, s.production),
         capital=fill(CapitalParams, s.capital),
         labour=fill(LabourParams, s.labour),
@@ -92,6 +92,7 @@ def build_params(loaded: "LoadedScenario", calibration: Any = None) -> ModelPara
         fiscal=fill(FiscalParams, s.fiscal),
         transfer=build_transfer_params(loaded, calibration),
         sharing=build_sharing_params(loaded, calibration),
+        parameter_draws=loaded.parameter_draws,
     )
 
 

@@ -4,8 +4,8 @@
    ``"2022"`` is one key), ``extends`` chains of regular ``.yaml`` files, size limits.
 2. **Validate** (:func:`validate_document`): the schema (types, finite ranges, unknown keys), with every
    typed field resolved against the calibration data (``scenario.types``); then the cross-field and data
-   checks (``scenario.checks``) and the data files the scenario reads (calibration folder, travel times),
-   each validated like a scenario (``io.datafile``).
+   checks (``scenario.checks``) and the data files the scenario reads (calibration folder, travel times,
+   posterior draws), each validated like a scenario (``io.datafile``, ``io.draws``).
 3. **Build** (``scenario.build.build_params``): copy the resolved values into the core's parameters.
 
 Every problem is one line naming file, line and key path (:class:`ScenarioError`), or file and line of a
@@ -24,7 +24,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from cnyx_sim.core.params import ModelParams
+from cnyx_sim.core.params import ModelParams, ParameterDraws
+from cnyx_sim.core.state import SECTOR_GROUPS
 from cnyx_sim.io.calibration import (
     DEFAULT_TRAVEL_TIMES,
     Calibration,
@@ -33,6 +34,8 @@ from cnyx_sim.io.calibration import (
     load_travel_times_cached,
 )
 from cnyx_sim.io.datafile import DataFileError
+from cnyx_sim.io.draws import DrawsError, parameter_draws, read_draws
+from cnyx_sim.io.files import read_regular_file
 from cnyx_sim.limits import DEFAULT_LIMITS, LIFT_HINT, Limits
 from cnyx_sim.scenario.build import build_params
 from cnyx_sim.scenario.checks import EXTERNAL_NODES, CheckData, Problem, run_checks
@@ -41,6 +44,7 @@ from cnyx_sim.scenario.schema import DataSection, Scenario, Years
 from cnyx_sim.scenario.types import CONTEXT_KEY, ValidationContext
 from cnyx_sim.scenario.yaml_io import (
     ResolvedScenarioDoc,
+    locate,
     resolve_extends,
     scenario_error_at,
     scenario_error_from_pydantic,
@@ -62,6 +66,7 @@ class LoadedScenario:
     content_hash : sha256 of the canonical JSON of ``resolved``.
     calibration : the calibration data the scenario was validated against.
     travel_times : the base-year travel-time table (None without industrial transfer).
+    parameter_draws : posterior draws of the fitted parameters (None: point values only).
     warnings : one-line, located warnings (dates with no effect inside the simulated years).
     """
 
@@ -71,7 +76,9 @@ class LoadedScenario:
     content_hash: str
     calibration: Calibration | None = None
     travel_times: TravelTimes | None = None
+    parameter_draws: ParameterDraws | None = None
     warnings: tuple[str, ...] = ()
+    draws_sha256: str | None = None
 
     @property
     def path(self) -> Path:
@@ -87,6 +94,8 @@ class LoadedScenario:
         files = {f"calibration/{name}": digest for name, digest in (self.calibration.files or {}).items()}
         if self.travel_times is not None:
             files["travel_times"] = self.travel_times.sha256
+        if self.draws_sha256 is not None:
+            files["posterior_draws"] = self.draws_sha256
         return files
 
 
@@ -144,6 +153,31 @@ def _travel_times(doc: ResolvedScenarioDoc, scenario: Scenario, calibration: Cal
         raise _data_file_error(doc, ("infrastructure", "travel_times_file"), exc) from None
 
 
+def _parameter_draws(doc: ResolvedScenarioDoc, scenario: Scenario, calibration: Calibration,
+                     limits: Limits) -> tuple[ParameterDraws | None, str | None]:
+    """The posterior draws named by ``calibration.posterior_draws`` (relative to the file that names it), and
+    the file's sha256; ``calibration.parameter_uncertainty: false`` or no draws file -> no draws (5.6).
+
+    The CSV holds deviations from the fitted point values (additive for TFP growth, log for ratios), so a
+    scenario that overrides a fitted value keeps the estimated uncertainty around its own value.
+    """
+    c = scenario.calibration
+    if not c.parameter_uncertainty or c.posterior_draws is None:
+        return None, None
+    key_path = ("calibration", "posterior_draws")
+    file, _ = locate(doc, key_path)
+    path = (Path(file).parent / c.posterior_draws).resolve()
+    try:
+        digest = hashlib.sha256(read_regular_file(path, limits.data_file_bytes, "posterior draws file")).hexdigest()
+        return parameter_draws(read_draws(path, calibration.base.geography)), digest
+    except OSError as exc:
+        raise scenario_error_at(doc, key_path, f"{c.posterior_draws}: cannot read file "
+                                               f"({exc.strerror or type(exc).__name__})") from None
+    except DrawsError as exc:
+        reason = str(exc).split(": ", 1)[-1] if str(exc).startswith(str(path)) else str(exc)
+        raise scenario_error_at(doc, key_path, f"{c.posterior_draws}: {reason}") from None
+
+
 def _warning_line(doc: ResolvedScenarioDoc, problem: Problem) -> str:
     return str(scenario_error_at(doc, problem.key_path, problem.message))
 
@@ -161,7 +195,8 @@ def validate_document(doc: ResolvedScenarioDoc, overrides: dict[str, Any] | None
         raise scenario_error_at(doc, ("years", "start"), f"must equal the base-year data year {calibration.base.year}")
     geo = calibration.base.geography
     context = ValidationContext(units=tuple(geo.cities.codes), sectors=tuple(geo.sectors.codes),
-                                provinces=tuple(geo.provinces.codes), start=frame.years.start, end=frame.years.end)
+                                provinces=tuple(geo.provinces.codes), start=frame.years.start, end=frame.years.end,
+                                sector_groups=tuple(geo.sector_group), group_names=SECTOR_GROUPS)
     scenario = _schema(Scenario, data, doc, {CONTEXT_KEY: context})
     problems = run_checks(scenario, CheckData(context.units, context.sectors,
                                               calibration.base.value_added_nominal.sum(axis=0), limits,
@@ -170,10 +205,12 @@ def validate_document(doc: ResolvedScenarioDoc, overrides: dict[str, Any] | None
     if errors:
         raise scenario_error_at(doc, errors[0].key_path, errors[0].message)
     travel_times = _travel_times(doc, scenario, calibration, limits)
+    draws, draws_sha256 = _parameter_draws(doc, scenario, calibration, limits)
     resolved = scenario.model_dump(mode="json")
     return LoadedScenario(scenario=scenario, doc=doc, resolved=resolved, content_hash=_canonical_hash(resolved),
-                          calibration=calibration, travel_times=travel_times,
-                          warnings=tuple(_warning_line(doc, p) for p in problems if p.is_warning))
+                          calibration=calibration, travel_times=travel_times, parameter_draws=draws,
+                          warnings=tuple(_warning_line(doc, p) for p in problems if p.is_warning),
+                          draws_sha256=draws_sha256)
 
 
 def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None, *,

@@ -21,7 +21,7 @@ calibration data during validation; ``scenario.load`` runs the three steps (pars
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -39,7 +39,7 @@ from cnyx_sim.scenario.types import (
     per_key,
     per_province,
     per_sector,
-    per_unit,
+    per_unit_sector,
     year_path,
 )
 
@@ -63,9 +63,11 @@ InflationPath = year_path(Inflation, optional=True)
 NaturalGrowthPath = year_path(NaturalGrowth)
 SectorFractions = per_sector(Fraction)
 SectorOpenFractions = per_sector(OpenFraction)
-SectorCapitalOutput = per_sector(CapitalOutputRatio)
+#: Per sector (number or {sector or group: value}), or per unit {unit: per-sector value} naming every unit.
+UnitOrSectorCapitalOutput = per_sector(CapitalOutputRatio, by_unit=True)
 SectorLabourIntensity = per_sector(LabourIntensity)
-UnitTfpGrowth = per_unit(TfpGrowth, complete=True, optional=True, scalar=False)
+#: {unit: rate or {sector group or sector: rate}} naming every unit (groups: agriculture, industry, ...).
+UnitSectorTfpGrowth = per_unit_sector(TfpGrowth, optional=True)
 ProvinceFractions = per_province(Fraction)
 NodeWagePremium = per_key(Literal["chengdu", "chongqing_core", "east_coast"], WagePremium)
 TaxFractions = per_key(Literal["vat", "cit", "pit", "property"], Fraction)
@@ -97,6 +99,11 @@ class Macro(Section):
         source="assumption (a slowing national trend; reference path for the 2035 growth-pole target)",
         description="National real GDP growth; the comparator of the growth-pole target and the default "
                     "growth of real wages at the cores and the coast.")
+    deflator_shock_sd: float = param(
+        0.0, unit="1/yr", symbol=r"\sigma_\pi", ge=0.0, le=0.2,
+        source="default 0 (no price uncertainty); calibration/fitted_<cutoff>.yaml sets the sd of yearly CPI "
+               "change of Sichuan and Chongqing up to the cutoff (cnyx-sim calibrate)",
+        description="Standard deviation of the yearly common shock to deflator growth (X1).")
 
 
 class Production(Section):
@@ -109,18 +116,31 @@ class Production(Section):
         0.01, unit="1/yr", symbol="g_{LR}", ge=-0.05, le=0.1,
         source="Brandt & Zhu / Zhu (2012): about 0.7-1%/yr after 2008 (mechanisms-research.md §3)",
         description="Trend TFP growth the cities converge to (P4).")
-    tfp_initial_growth: UnitTfpGrowth = param(
-        None, unit="1/yr", symbol="g_{c,0}",
-        source="default None = growth-accounting residual (P6) from published real growth 2015-2021",
-        description="Initial trend TFP growth per unit; overrides the calibration (P6) when given.")
+    tfp_initial_growth: UnitSectorTfpGrowth = param(
+        None, unit="1/yr", symbol="g_{cs,0}",
+        source="calibration/fitted_<cutoff>.yaml: estimated by unit and sector group from the 2015-cutoff record "
+               "(cnyx-sim calibrate, docs/model.md 5.6); default None = growth-accounting residual (P6)",
+        description="Initial trend TFP growth: {unit: rate} or {unit: {group or sector: rate}} naming every unit; "
+                    "groups are agriculture, industry, construction, services.")
     tfp_convergence_half_life: float = param(
         8.0, unit="yr", symbol="h", gt=0.0, le=200.0,
         source="assumption (the 2% rule-of-thumb convergence speed gives ~35 yr; 8 yr reflects the faster "
                "post-2012 slowdown; sensitivity range 4-20)",
         description="Half-life of the gap between initial and long-run TFP growth (P4).")
     tfp_shock_sd: float = param(
-        0.01, unit="log points", symbol=r"\sigma", ge=0.0, le=0.5, source="assumption",
-        description="Standard deviation of yearly log TFP shocks per city and sector (P3).")
+        0.01, unit="log points", symbol=r"\sigma", ge=0.0, le=0.5,
+        source="assumption (the fitted file sets 0: the data identify unit-level, not sector-level, shocks)",
+        description="Standard deviation of the yearly city-sector log TFP shock (P3).")
+    common_shock_sd: float = param(
+        0.0, unit="log points", symbol=r"\sigma_c", ge=0.0, le=0.5,
+        source="calibration/fitted_<cutoff>.yaml: estimated from the fit's growth residuals up to the cutoff "
+               "(2020-2021 excluded); default 0",
+        description="Standard deviation of the yearly region-wide log TFP shock (P3).")
+    unit_shock_sd: float = param(
+        0.0, unit="log points", symbol=r"\sigma_u", ge=0.0, le=0.5,
+        source="calibration/fitted_<cutoff>.yaml: estimated from the fit's growth residuals up to the cutoff "
+               "(2020-2021 excluded); default 0",
+        description="Standard deviation of the yearly unit-wide log TFP shock (P3).")
     localisation_elasticity: float = param(
         0.02, unit="1", symbol=r"\gamma_l", ge=0.0, le=0.2,
         source="mechanisms-research.md §3: 0.02 (range 0-0.05), assumption",
@@ -141,9 +161,12 @@ class Capital(Section):
         0.40, unit="1", symbol="s_s",
         source="Bai, Hsieh & Qian (2006): gross investment over 40% of GDP (mechanisms-research.md §3)",
         description="Gross private investment / value added at average return (K2).")
-    capital_output_ratio: SectorCapitalOutput = param(
-        by_sector(1.5, 2.5, 1.0, 2.5, 3.0), unit="yr", source="assumption",
-        description="Base-year capital stock / value added, used to build the initial capital stock.")
+    capital_output_ratio: UnitOrSectorCapitalOutput = param(
+        by_sector(1.5, 2.5, 1.0, 2.5, 3.0), unit="yr",
+        source="assumption; calibration/fitted_<cutoff>.yaml sets each unit's base-year ratio from the fitted "
+               "perpetual-inventory backcast (docs/model.md 5.6)",
+        description="Base-year capital stock / value added, per sector or {unit: per sector}; builds the initial "
+                    "capital stock.")
     return_sensitivity: float = param(
         1.0, unit="1", symbol=r"\chi", ge=0.0, le=50.0, source="assumption",
         description="Tilt of investment toward above-average returns (K2).")
@@ -268,10 +291,32 @@ class Targets(Section):
     gdp_2025_tolerance: Fraction = param(
         0.05, unit="1", source="assumption: '左右' read as at most 5% below",
         description="Shortfall still counted as 'about' the target.")
+    above_scale_premium: GrowthRate = param(
+        0.0, unit="1/yr", symbol=r"\Delta_{gs}",
+        source="calibration/fitted_<cutoff>.yaml: mean published 规上 growth minus real GDP growth up to the cutoff, "
+               "less the fitted model's industry-minus-GDP growth over the same years (docs/model.md 8); default 0",
+        description="Premium of same-sample 规模以上工业 growth over the model's industrial VA growth.")
     industry_growth_2021_2025: GrowthRate = param(
         0.10, unit="1/yr", source="plan §(四): 规模以上工业增加值年均增长10%以上",
         description="Minimum average real growth of industrial value added 2021-2025 (proxy: real VA of the "
                     "six industry sectors).")
+
+
+class CalibrationSection(Section):
+    """What ``cnyx-sim calibrate`` wrote (in calibration/fitted_<cutoff>.yaml, which the baseline extends)."""
+
+    cutoff: int | None = param(
+        None, unit="year", ge=1900, le=2200, source="cnyx-sim calibrate --cutoff",
+        description="Last year of observations the fitted parameters saw (None: not calibrated).")
+    provenance: dict[str, Any] | None = param(
+        None, unit="-", source="cnyx-sim calibrate",
+        description="Data hashes, optimiser status and package version of the fit (informational).")
+    posterior_draws: str | None = param(
+        None, unit="path", source="cnyx-sim calibrate", min_length=1, max_length=1000,
+        description="CSV of posterior draws of the fitted parameters, relative to the file that names it.")
+    parameter_uncertainty: bool = param(
+        True, unit="-", source="docs/model.md 5.6",
+        description="Each run uses one posterior draw (true) or every run the point estimates (false).")
 
 
 class DataSection(Section):
@@ -310,6 +355,7 @@ class Scenario(Section):
     sharing: Sharing = Field(default_factory=dict)
     statistics: Statistics = Field(default_factory=dict)
     budget: Budget = Field(default_factory=dict)
+    calibration: CalibrationSection = Field(default_factory=dict)
 
 #: Sections whose fields are model parameters (documented in docs/model.md's table).
 PARAMETER_SECTIONS: dict[str, type[Section]] = {
@@ -327,4 +373,5 @@ PARAMETER_SECTIONS: dict[str, type[Section]] = {
     "sharing": Sharing,
     "statistics": Statistics,
     "budget": Budget,
+    "calibration": CalibrationSection,
 }

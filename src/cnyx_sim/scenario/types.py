@@ -12,7 +12,11 @@ against the calibration data (a :class:`ValidationContext`), becomes a fully res
 
 - :class:`CodeValues` -- every code of the index in model order (sectors from ``sectors.csv``, units from
   ``regions.csv``, or a fixed key set such as the external origins). A mapping overrides the field's
-  default key by key (the same rule as ``extends``); a ``complete`` field must name every code.
+  default key by key (the same rule as ``extends``); a ``complete`` field must name every code. A
+  per-sector mapping may name a sector group (``agriculture``, ``industry``, ``construction``,
+  ``services``) for all its sectors; a sector's own key beats its group's.
+- :class:`UnitSectorValues` -- a value for every unit and sector (``{unit: number or {sector or group:
+  number}}``, or a per-sector field written per unit).
 - :class:`YearValues` -- the step function over the years ``start..end`` (schema docstring, "Year path").
 
 Unknown codes, missing codes, years before the first simulated year and the same year written twice
@@ -38,8 +42,8 @@ from pydantic_core import PydanticCustomError
 
 __all__ = [
     "CONTEXT_KEY", "CodeValues", "Fraction", "GrowthRate", "INDUSTRY", "OpenFraction", "Resolve", "Section",
-    "ValidationContext", "YearKey", "YearValues", "by_sector", "located_error", "param", "per_key",
-    "per_province", "per_sector", "per_unit", "year_path",
+    "UnitSectorValues", "ValidationContext", "YearKey", "YearValues", "by_sector", "located_error", "param",
+    "per_key", "per_province", "per_sector", "per_unit", "per_unit_sector", "year_path",
 ]
 
 #: Sector codes of the shipped calibration, used only for defaults (the data decide the list).
@@ -100,6 +104,8 @@ class ValidationContext:
     provinces: tuple[str, ...]
     start: int
     end: int
+    sector_groups: tuple[str, ...] = ()  # the group of each sector (core.state.Geography.sector_group)
+    group_names: tuple[str, ...] = ()  # every group a mapping may name (core.state.SECTOR_GROUPS)
 
     def codes(self, index: str) -> tuple[str, ...]:
         return {"sector": self.sectors, "unit": self.units, "province": self.provinces}[index]
@@ -193,13 +199,52 @@ class YearValues(Mapping):
         return changes
 
 
+class UnitSectorValues(Mapping):
+    """An immutable mapping unit -> :class:`CodeValues` over the sectors; ``.array`` is ``[city, sector]``."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: dict[str, CodeValues]) -> None:
+        self.rows = dict(rows)
+
+    def __getitem__(self, unit: str) -> CodeValues:
+        return self.rows[unit]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, UnitSectorValues):
+            return self.rows == other.rows
+        return Mapping.__eq__(self, other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.rows.items()))
+
+    def __repr__(self) -> str:
+        return f"UnitSectorValues({self.to_json()!r})"
+
+    @property
+    def array(self) -> np.ndarray:
+        return np.array([row.values for row in self.rows.values()], dtype=float)
+
+    def to_json(self) -> dict[str, dict[str, float]]:
+        return {unit: row.to_json() for unit, row in self.rows.items()}
+
+
+RESOLVED_TYPES = (CodeValues, YearValues, UnitSectorValues)
+
+
 def _serialise(value: Any) -> Any:
-    return value.to_json() if isinstance(value, (CodeValues, YearValues)) else value
+    return value.to_json() if isinstance(value, RESOLVED_TYPES) else value
 
 
 # ------------------------------------------------------------------------------------------ resolution rules
 #: How messages name the codes of each index.
-_KIND_NAMES = {"sector": "sector", "unit": "region", "province": "province", "keys": "key"}
+_KIND_NAMES = {"sector": "sector", "unit": "region", "province": "province", "keys": "key", "unit_sector": "region"}
 
 
 @dataclass(frozen=True)
@@ -207,29 +252,104 @@ class Resolve:
     """Field metadata: how a typed field resolves against a :class:`ValidationContext`.
 
     index : ``sector``, ``unit``, ``province`` (codes from the calibration), ``keys`` (the keys of the
-        field's default, e.g. the external origins) or ``year`` (a year path).
+        field's default, e.g. the external origins), ``year`` (a year path) or ``unit_sector`` (a value for
+        every unit and sector).
     complete : a mapping must name every code (no default to merge with).
     missing : value of the codes a mapping leaves out (else the field's default supplies them).
+    by_unit : a per-sector field that may also be written per unit (``{unit: per-sector value}``, every
+        unit named, each merged with the default).
     """
 
-    index: Literal["sector", "unit", "province", "keys", "year"]
+    index: Literal["sector", "unit", "province", "keys", "year", "unit_sector"]
     complete: bool = False
     missing: float | None = None
+    by_unit: bool = False
 
     def resolve(self, value: Any, default: Any, context: ValidationContext | None) -> Any:
-        if value is None or isinstance(value, (CodeValues, YearValues)):
+        if value is None or isinstance(value, RESOLVED_TYPES):
             return value
         if self.index == "year":
             if context is None:
                 return value
             return resolve_year_path(value, context.start, context.end)
         if self.index == "keys":
-            codes = tuple(default)
-        elif context is None:
+            return resolve_codes(value, default, tuple(default), self, _KIND_NAMES[self.index])
+        if context is None:
             return value
-        else:
-            codes = context.codes(self.index)
-        return resolve_codes(value, default, codes, self, _KIND_NAMES[self.index])
+        if self.index == "unit_sector":
+            return resolve_unit_sector(value, context)
+        if self.index == "sector":
+            if self.by_unit and isinstance(value, Mapping) and any(k in context.units for k in value):
+                return resolve_by_unit(value, default, self, context)
+            return resolve_sectors(value, default, self, context)
+        return resolve_codes(value, default, context.codes(self.index), self, _KIND_NAMES[self.index])
+
+
+def expand_groups(value: Mapping, context: ValidationContext) -> dict[str, Any]:
+    """``{sector or group: v}`` -> ``{sector: v}``: a group's value for each of its sectors, a sector's own key
+    winning; an unknown key is an error at that key."""
+    known = set(context.sectors) | set(context.group_names)
+    for key in value:
+        if key not in known:
+            groups = f" or a group ({', '.join(context.group_names)})" if context.group_names else ""
+            raise located_error(f"unknown sector{' or group' if groups else ''} code {_short(key)}; expected one of "
+                                f"{list_codes(context.sectors)}{groups}", (key,))
+    out = {s: value[g] for s, g in zip(context.sectors, context.sector_groups) if g in value and g not in context.sectors}
+    out.update({s: value[s] for s in context.sectors if s in value})
+    return out
+
+
+def resolve_sectors(value: Any, default: Any, rule: Resolve, context: ValidationContext) -> CodeValues:
+    """A per-sector value: one number, or a mapping by sector or group merged onto the default."""
+    if isinstance(value, Mapping):
+        is_default = isinstance(default, Mapping) and dict(value) == dict(default)
+        value = value if is_default else expand_groups(value, context)
+    return resolve_codes(value, default, context.sectors, rule, "sector")
+
+
+def resolve_by_unit(value: Mapping, default: Any, rule: Resolve, context: ValidationContext) -> UnitSectorValues:
+    """A per-sector field written per unit: every unit named, each entry resolved like the field itself.
+
+    Sector or group keys next to the unit keys apply to every unit, over its own entry: a scenario that
+    extends a per-unit parent (the fitted capital-output ratios) may still set one sector for all units.
+    """
+    missing = [unit for unit in context.units if unit not in value]
+    if missing:
+        raise located_error(f"no value for region(s) {list_codes(missing)}; a per-unit mapping names every unit")
+    overrides = expand_groups({k: v for k, v in value.items() if k not in context.units}, context)
+    rows = {}
+    for unit in context.units:
+        entry = value[unit]
+        try:
+            if overrides:
+                own = expand_groups(entry, context) if isinstance(entry, Mapping) else dict.fromkeys(context.sectors,
+                                                                                                    entry)
+                entry = {**own, **overrides}
+            rows[unit] = resolve_sectors(entry, default, rule, context)
+        except PydanticCustomError as exc:
+            raise located_error(exc.context["message"], (unit,) + tuple(exc.context["subpath"])) from None
+    return UnitSectorValues(rows)
+
+
+def resolve_unit_sector(value: Any, context: ValidationContext) -> UnitSectorValues:
+    """``{unit: number or {sector or group: number}}`` naming every unit, each entry covering every sector."""
+    unknown = [k for k in value if k not in context.units]
+    if unknown:
+        raise located_error(f"unknown region code {_short(unknown[0])}; expected one of {list_codes(context.units)}",
+                            (unknown[0],))
+    missing = [unit for unit in context.units if unit not in value]
+    if missing:
+        raise located_error(f"no value for region(s) {list_codes(missing)}; the mapping must name every region")
+    rows = {}
+    for unit in context.units:
+        entry = value[unit]
+        try:
+            if isinstance(entry, Mapping):
+                entry = expand_groups(entry, context)
+            rows[unit] = resolve_codes(entry, None, context.sectors, Resolve("sector", complete=True), "sector")
+        except PydanticCustomError as exc:
+            raise located_error(exc.context["message"], (unit,) + tuple(exc.context["subpath"])) from None
+    return UnitSectorValues(rows)
 
 
 def resolve_codes(value: Any, default: Any, codes: tuple[str, ...], rule: Resolve, kind: str) -> CodeValues:
@@ -326,10 +446,18 @@ def _typed(union: Any, rule: Resolve, *before: Any) -> Any:
     return Annotated[union, *before, rule, PlainSerializer(_serialise)]
 
 
-def per_sector(item: Any, *, optional: bool = False, missing: float | None = None) -> Any:
-    """One ``item`` for all sectors or ``{sector: item}``; resolves to :class:`CodeValues` over the sectors."""
-    arms = (item, dict[str, item]) + ((type(None),) if optional else ())
-    return _typed(Union[arms], Resolve("sector", missing=missing))
+def per_sector(item: Any, *, optional: bool = False, missing: float | None = None, by_unit: bool = False) -> Any:
+    """One ``item`` for all sectors or ``{sector or group: item}``; resolves to :class:`CodeValues` over the
+    sectors. With ``by_unit`` also ``{unit: per-sector value}`` naming every unit (:class:`UnitSectorValues`)."""
+    per_unit_arm = (dict[str, Union[item, dict[str, item]]],) if by_unit else ()
+    arms = (item, dict[str, item]) + per_unit_arm + ((type(None),) if optional else ())
+    return _typed(Union[arms], Resolve("sector", missing=missing, by_unit=by_unit))
+
+
+def per_unit_sector(item: Any, *, optional: bool = False) -> Any:
+    """``{unit: item or {sector or group: item}}`` naming every unit; resolves to :class:`UnitSectorValues`."""
+    arms = (dict[str, Union[item, dict[str, item]]],) + ((type(None),) if optional else ())
+    return _typed(Union[arms] if len(arms) > 1 else arms[0], Resolve("unit_sector"))
 
 
 def per_unit(item: Any, *, complete: bool = False, optional: bool = False, scalar: bool = True) -> Any:

@@ -418,11 +418,22 @@ class ResolvedScenarioDoc:
     path: str
 
 
+def _is_year_path(value: Any) -> bool:
+    """A non-empty mapping keyed only by years (``2022`` or ``"2022"``): a year path, which is one value."""
+    return isinstance(value, dict) and bool(value) and all(
+        (isinstance(k, int) and not isinstance(k, bool)) or (isinstance(k, str) and k.strip().isdigit())
+        for k in value)
+
+
 def _deep_merge(base: Mapping[Any, Any], override: Mapping[Any, Any]) -> dict[Any, Any]:
-    """Merge `override` onto `base`: mappings recursively, all else replaced."""
+    """Merge `override` onto `base`: mappings recursively, all else replaced.
+
+    A year path (a mapping keyed by years) replaces the parent's value whole: a child that writes
+    ``{2022: 0.05, 2024: 0.03}`` means that step function, not the parent's years with two changed.
+    """
     merged = dict(base)
     for key, value in override.items():
-        if isinstance(merged.get(key), dict) and isinstance(value, dict):
+        if isinstance(merged.get(key), dict) and isinstance(value, dict) and not _is_year_path(value):
             merged[key] = _deep_merge(merged[key], value)
         else:
             merged[key] = value
@@ -689,15 +700,22 @@ def _error_key_path(data: Any, error: Mapping[str, Any]) -> KeyPath:
     return path
 
 
+def _rank(error: Mapping[str, Any], path: KeyPath) -> tuple[bool, int]:
+    """How telling an error is: a problem with the value itself beats "wrong type for this union member"
+    (``float_type``, ``dict_type``, ...), and a deeper key beats a shallower one."""
+    return (not str(error.get("type", "")).endswith("_type"), len(path))
+
+
 def _first_error(data: Any, errors: list[Mapping[str, Any]]) -> tuple[Mapping[str, Any], KeyPath]:
-    """The error to report and its key path: the first error, unless a later error of the same value goes
-    deeper (a union reports one error per member; for ``{2023: abc}`` the mapping member's error names the
-    year, the number member's does not)."""
+    """The error to report and its key path: among the errors of the first error's key (a union reports one
+    error per member), the most telling one -- for ``{2023: abc}`` the mapping member's error, which names
+    the year, not the number member's "should be a valid number"."""
     first = errors[0]
-    best, best_path = first, _error_key_path(data, first)
+    first_path = _error_key_path(data, first)
+    best, best_path = first, first_path
     for other in errors[1:_MAX_ERRORS_SCANNED]:
         path = _error_key_path(data, other)
-        if len(path) > len(best_path) and path[: len(best_path)] == best_path:
+        if path[: len(first_path)] == first_path and _rank(other, path) > _rank(best, best_path):
             best, best_path = other, path
     return best, best_path
 

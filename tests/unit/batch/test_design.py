@@ -58,7 +58,7 @@ sweep:
     assert np.array_equal(points, load_sweep(write(tmp_path, text)).points()[:, 0])
 
 
-def test_saltelli_design_has_n_times_d_plus_2_points_and_ab_rows_mix_one_column(tmp_path):
+def test_saltelli_design_is_in_salib_order_a_ab1_abd_b_and_ab_rows_mix_one_column(tmp_path):
     sweep = load_sweep(write(tmp_path, """
 sweep:
   method: saltelli
@@ -70,7 +70,7 @@ sweep:
 """))
     points = sweep.points()
     assert points.shape == (4 * 4, 2)
-    a, b, ab1, ab2 = points[0], points[1], points[2], points[3]
+    a, ab1, ab2, b = points[0], points[1], points[2], points[3]   # SALib's order (issue 11)
     assert ab1.tolist() == [b[0], a[1]]
     assert ab2.tolist() == [a[0], b[1]]
 
@@ -171,12 +171,12 @@ def test_total_index_of_a_parameter_the_outcome_ignores_is_zero(d, seed):
     rng = np.random.default_rng(seed)
     n = 16
     points = rng.random((n * (d + 2), d))
-    for j in range(n):  # make it a genuine Saltelli layout: AB rows copy A except one column
-        a, b = points[j * (d + 2)], points[j * (d + 2) + 1]
+    for j in range(n):  # make it a genuine Saltelli layout (SALib order A, AB_1..d, B): AB copies A but column i
+        a, b = points[j * (d + 2)], points[j * (d + 2) + d + 1]
         for i in range(d):
             row = a.copy()
             row[i] = b[i]
-            points[j * (d + 2) + 2 + i] = row
+            points[j * (d + 2) + 1 + i] = row
     outcome = np.sin(points[:, 0] * 3)
     first, total = sobol_indices(outcome, d)
     assert np.all(total[1:] == 0.0)

@@ -100,3 +100,16 @@ def test_employment_allocation_keeps_the_city_total():
         labour.initial_sector_shares(VA, np.array([3.0, 1.0])), labour.efficient_sector_shares(VA, ALPHA), 0.05
     )
     np.testing.assert_allclose((shares * employed[:, None]).sum(axis=1), employed, rtol=1e-14)
+
+
+def test_labour_income_is_the_wage_bill_at_the_price_level_hand_computed():
+    # wage bill (1 - alpha) Y: [[5, 22.5], [10, 15]]
+    np.testing.assert_allclose(labour.wage_bill(VA, ALPHA), [[5.0, 22.5], [10.0, 15.0]])
+    np.testing.assert_allclose(labour.labour_income(VA, ALPHA, 2.0), [55.0, 50.0])
+
+
+def test_region_mean_wage_weights_each_units_wage_by_its_workers_hand_computed():
+    wage = np.array([10.0, 20.0])
+    assert labour.mean_wage(wage, np.array([1.0, 3.0])) == 17.5  # (10 + 60) / 4
+    # employment by sector is summed over sectors for the weights
+    assert labour.mean_wage(wage, np.array([[0.5, 0.5], [1.0, 2.0]])) == 17.5

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -32,7 +34,9 @@ def test_model_price_index_starts_at_one_and_follows_the_scenario_path(baseline_
     from cnyx_sim.runner import run_one
 
     prepared = prepare_scenario(baseline_path)
-    params = prepared.params
+    # without the price shock (X1) is the scenario's path exactly
+    params = dataclasses.replace(prepared.params, macro=dataclasses.replace(prepared.params.macro,
+                                                                            deflator_shock_sd=0.0))
     result = run_one(prepared.name, prepared.calibration.base, params, seed=1, run=0)
     recorded = result.recorder.price_index
     assert recorded[0] == 1.0
@@ -45,3 +49,23 @@ def test_model_price_index_starts_at_one_and_follows_the_scenario_path(baseline_
         result.recorder.by_sector["va_real"] * recorded[:, None, None],
         rtol=1e-13,
     )
+
+
+def test_price_shock_x1_adds_a_yearly_common_shock_with_the_given_sd(baseline_path):
+    from cnyx_sim.pipeline import prepare_scenario
+    from cnyx_sim.runner import run_one
+
+    prepared = prepare_scenario(baseline_path)
+    params = dataclasses.replace(prepared.params, macro=dataclasses.replace(prepared.params.macro,
+                                                                            deflator_shock_sd=0.01))
+    deviations = []
+    for run in range(40):
+        recorded = run_one(prepared.name, prepared.calibration.base, params, seed=5, run=run).recorder.price_index
+        deviations.append(recorded[1:] / recorded[:-1] - 1.0 - params.macro.deflator_growth[1:])
+    deviations = np.concatenate(deviations)
+    assert abs(deviations.mean()) < 0.01 * 4 / np.sqrt(len(deviations))
+    assert deviations.std() == pytest.approx(0.01, rel=0.15)
+
+
+def test_next_price_index_x1_adds_the_shock_to_the_path_growth():
+    assert prices.next_price_index(2.0, 0.02, 0.01) == pytest.approx(2.0 * 1.03, rel=1e-15)

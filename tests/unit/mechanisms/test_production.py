@@ -93,23 +93,40 @@ def test_tfp_growth_p4_halves_the_gap_to_long_run_every_half_life():
     np.testing.assert_allclose(production.tfp_growth_rate(np.array([-0.01]), 0.01, 4, 4.0), [0.0], atol=1e-15)
 
 
-def test_tfp_trend_p3_without_shocks_grows_at_the_city_rate():
+def test_tfp_trend_p3_without_shocks_grows_at_each_city_and_sector_rate():
     trend = np.array([[1.0, 2.0], [3.0, 4.0]])
-    growth = np.array([0.1, -0.05])
-    rng = np.random.default_rng(0)
-    out = production.next_tfp_trend(trend, growth, 0.0, rng)
-    expected = trend * np.exp(np.array([[0.1, 0.1], [-0.05, -0.05]]))
-    np.testing.assert_allclose(out, expected, rtol=1e-14)
-
-
-def test_tfp_trend_p3_draws_one_standard_normal_per_city_and_sector_from_the_given_stream():
-    trend = np.array([[1.0, 2.0], [3.0, 4.0]])
-    growth = np.array([0.02, 0.03])
-    out = production.next_tfp_trend(trend, growth, 0.1, np.random.default_rng(42))
-    shocks = np.random.default_rng(42).standard_normal((2, 2)) * 0.1
-    np.testing.assert_allclose(out, trend * np.exp(growth[:, None] + shocks), rtol=1e-14)
+    growth = np.array([[0.1, 0.02], [-0.05, 0.0]])
+    shocks = production.tfp_shocks(trend.shape, 0.0, 0.0, 0.0, np.random.default_rng(0))
+    out = production.next_tfp_trend(trend, growth, shocks)
+    np.testing.assert_allclose(out, trend * np.exp(growth), rtol=1e-14)
     # and does not mutate its input
     np.testing.assert_array_equal(trend, [[1.0, 2.0], [3.0, 4.0]])
+
+
+def test_tfp_shocks_p3_are_common_plus_unit_plus_cell_draws_in_that_order_from_the_given_stream():
+    shocks = production.tfp_shocks((2, 3), 0.1, 0.2, 0.3, np.random.default_rng(42))
+    rng = np.random.default_rng(42)
+    common, unit, cell = rng.standard_normal(), rng.standard_normal(2), rng.standard_normal((2, 3))
+    np.testing.assert_allclose(shocks, 0.1 * common + 0.2 * unit[:, None] + 0.3 * cell, rtol=1e-14)
+
+
+def test_tfp_shocks_p3_zero_sds_draw_the_same_numbers_so_other_terms_are_unchanged():
+    with_all = production.tfp_shocks((2, 3), 0.1, 0.2, 0.0, np.random.default_rng(7))
+    only_common = production.tfp_shocks((2, 3), 0.1, 0.0, 0.0, np.random.default_rng(7))
+    only_unit = production.tfp_shocks((2, 3), 0.0, 0.2, 0.0, np.random.default_rng(7))
+    np.testing.assert_allclose(with_all, only_common + only_unit, rtol=1e-14)
+    # the common term is the same in every cell, the unit term the same across a unit's sectors
+    assert np.ptp(only_common) == 0.0
+    assert np.all(np.ptp(only_unit, axis=1) == 0.0) and np.ptp(only_unit[:, 0]) > 0
+
+
+def test_tfp_shock_sds_p3_match_their_parameters_over_many_draws():
+    rng = np.random.default_rng(3)
+    draws = np.array([production.tfp_shocks((4, 2), 0.02, 0.01, 0.0, rng) for _ in range(20_000)])
+    common = draws.mean(axis=(1, 2))  # unit terms average out only partly: var = c^2 + u^2 / 4
+    assert np.sqrt(np.var(common)) == pytest.approx(np.sqrt(0.02**2 + 0.01**2 / 4), rel=0.03)
+    within = draws[:, :, 0] - draws[:, :, 0].mean(axis=1, keepdims=True)  # removes the common term
+    assert np.sqrt(np.var(within) * 4 / 3) == pytest.approx(0.01, rel=0.03)
 
 
 def test_tfp_level_p5_hand_computed_and_reproduces_value_added():

@@ -14,7 +14,6 @@ from cnyx_sim.mechanisms.tax_sharing import (
     KIND_REFERRAL,
     ActivityTable,
     AgreementSet,
-    background_activities,
     city_level_taxes,
     enforcement_draws,
     pad_cumulative,
@@ -232,9 +231,12 @@ def test_city_level_taxes_reuse_equations_f5_f6_and_add_up_to_gross():
     np.testing.assert_allclose(central + province + city, gross)
 
 
-def test_background_activities_collect_each_units_revenue_and_are_never_selected():
+def test_activities_without_park_origin_or_referral_collect_their_hosts_revenue_and_are_never_selected():
+    # One row per (unit, sector), as a unit's economy outside the project book would be: no selector picks it.
     taxes = np.arange(2 * 3 * N_TAXES, dtype=float).reshape(2, 3, N_TAXES)
-    rows = background_activities(taxes, np.ones((2, 3)), np.zeros((2, 3)), 2021)
+    rows = ActivityTable.build(taxes.reshape(6, N_TAXES), host=np.repeat([0, 1], 3), sector=np.tile([0, 1, 2], 2),
+                               full_production_year=np.full(6, 2021), value_added_nominal=np.ones(6),
+                               base_city_taxes=taxes.reshape(6, N_TAXES))
     agreements = AgreementSet.from_records([dict(kind=k, split=1.0, is_increment_only=False)
                                             for k in (KIND_GOVERNMENT_LED, KIND_ALL_CROSS_UNIT, KIND_REFERRAL)],
                                            N_TAXES)
@@ -246,3 +248,10 @@ def test_background_activities_collect_each_units_revenue_and_are_never_selected
 def test_activity_table_rejects_ragged_columns():
     with pytest.raises(ValueError, match="rows"):
         ActivityTable.build([[1.0, 0, 0, 0]], host=[0, 1])
+
+
+def test_activity_table_take_keeps_the_rows_asked_for_in_that_order():
+    table = ActivityTable.build(np.arange(12, dtype=float).reshape(3, N_TAXES), host=[0, 1, 2])
+    subset = table.take(np.array([2, 0]))
+    assert subset.host.tolist() == [2, 0]
+    np.testing.assert_array_equal(subset.city_taxes, table.city_taxes[[2, 0]])

@@ -131,3 +131,21 @@ def test_relocation_hazard_equals_base_rate_at_base_gap_and_rises_with_the_pull_
     assert gap[0] == pytest.approx([math.log(2.0), -math.log(2.0)])  # from unit 0 the other unit is 2x better
     assert rules.relocation_hazard(gap, gap, 0.01, 1.0) == pytest.approx(np.full((2, 2), 0.01))
     assert rules.relocation_hazard(gap + 1.0, gap, 0.01, 1.0)[0, 0] == pytest.approx(0.01 * math.e)
+
+
+def test_lognormal_location_gives_the_requested_mean_hand_computed():
+    assert rules.lognormal_mean_log(np.array([3.6]), 1.0) == pytest.approx([math.log(3.6) - 0.5])
+
+
+def test_t12_expected_project_share_hand_computed():
+    # located projects per year by sector: 10 x 0.5 + 5 x 0.2 = 6 and 5 x 0.2 = 1, times mean sizes 2 and 4
+    share = rules.expected_project_investment_share(np.array([[10.0, 0.0], [5.0, 5.0]]), np.array([0.5, 0.2]),
+                                                    np.array([2.0, 4.0]), np.array([100.0, 0.0]))
+    assert share.tolist() == pytest.approx([0.12, 0.0])  # a sector without value added gets no offset
+
+
+def test_t12_offset_phases_in_with_the_capacity_schedule_and_never_goes_below_zero():
+    schedule = rules.capacity_schedule(1, (0.5,))  # [0, 0, 0.5, 1]
+    rate, share = np.array([0.2, 0.2]), np.array([0.12, 0.5])
+    rates = [rules.incumbent_investment_rate(rate, share, schedule, t).tolist() for t in (1, 2, 3, 4, 10)]
+    assert rates == [pytest.approx(r) for r in ([0.2, 0.2], [0.2, 0.2], [0.14, 0.0], [0.08, 0.0], [0.08, 0.0])]

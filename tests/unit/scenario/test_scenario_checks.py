@@ -156,10 +156,12 @@ def test_built_parameters_of_the_baseline_carry_the_resolved_values():
     tr = params.transfer
     np.testing.assert_allclose(tr.arrival_rate.sum(axis=1), [60.0, 60.0, 80.0, 20.0])
     assert tr.infrastructure.external_mass[: len(calibration.base.geography.cities)].tolist() == [0.0] * 10
-    np.testing.assert_allclose(params.macro.deflator_growth, calibration.default_inflation)  # deflator_growth: null
+    np.testing.assert_allclose(params.macro.deflator_growth, loaded.scenario.macro.deflator_growth.array)
+    no_path = prepare(BASELINE, {"macro": {"deflator_growth": None}})[2]  # None: the data's mean CPI change
+    np.testing.assert_allclose(no_path.macro.deflator_growth, calibration.default_inflation)
     assert params.fiscal.local_share.tolist() == [0.5, 0.4, 0.4, 1.0]  # vat, cit, pit, property
     assert loaded.input_files.keys() == {"calibration/regions.csv", "calibration/sectors.csv",
-                                         "calibration/base_year_2021.csv", "travel_times"}
+                                         "calibration/base_year_2021.csv", "travel_times", "posterior_draws"}
 
 
 def test_a_scenario_validated_without_its_data_cannot_be_built():

@@ -24,7 +24,10 @@ from cnyx_sim.scenario.types import (
 SECTORS = ("agriculture", "food_beverage", "auto_moto", "electronics", "equipment", "materials_chemicals",
            "energy_resources", "construction", "producer_services", "consumer_services")
 UNITS = ("zigong", "luzhou", "neijiang")
-CONTEXT = {CONTEXT_KEY: ValidationContext(UNITS, SECTORS, ("SC", "CQ"), 2021, 2026)}
+GROUPS = ("agriculture", "industry", "industry", "industry", "industry", "industry", "industry", "construction",
+          "services", "services")
+CONTEXT = {CONTEXT_KEY: ValidationContext(UNITS, SECTORS, ("SC", "CQ"), 2021, 2026, GROUPS,
+                                          ("agriculture", "industry", "construction", "services"))}
 
 
 def error_of(model, data: dict) -> dict:
@@ -46,7 +49,7 @@ def test_a_number_applies_to_every_sector_and_a_mapping_overrides_the_default_se
 def test_an_unknown_sector_code_is_located_at_its_own_key():
     error = error_of(Capital, {"investment_rate": {"steel": 0.3}})
     assert error["loc"] == ("investment_rate",) and error["ctx"]["subpath"] == ("steel",)
-    assert "unknown sector code 'steel'" in error["msg"] and "agriculture" in error["msg"]
+    assert "unknown sector or group code 'steel'" in error["msg"] and "agriculture" in error["msg"]
 
 
 def test_a_sector_the_data_has_but_the_default_lacks_needs_a_value():
@@ -63,11 +66,39 @@ def test_without_a_context_typed_values_keep_the_form_written():
 
 
 # ------------------------------------------------------------------------------------------- per unit / keys
-def test_a_complete_per_unit_mapping_must_name_every_unit():
+def test_a_unit_by_sector_mapping_must_name_every_unit_and_cover_every_sector():
     error = error_of(Production, {"tfp_initial_growth": {"zigong": 0.01}})
     assert "no value for region(s) luzhou, neijiang" in error["msg"]
     ok = Production.model_validate({"tfp_initial_growth": dict.fromkeys(UNITS, 0.02)}, context=CONTEXT)
-    assert ok.tfp_initial_growth.array.tolist() == [0.02] * 3
+    assert ok.tfp_initial_growth.array.tolist() == [[0.02] * len(SECTORS)] * 3
+    partial = {**dict.fromkeys(UNITS, 0.02), "luzhou": {"industry": 0.03}}
+    error = error_of(Production, {"tfp_initial_growth": partial})
+    assert error["ctx"]["subpath"] == ("luzhou",) and "no value for sector(s) agriculture" in error["msg"]
+
+
+def test_a_sector_group_gives_its_value_to_each_of_its_sectors_and_a_sectors_own_key_wins():
+    entry = {"agriculture": 0.01, "industry": 0.03, "electronics": 0.05, "construction": 0.02, "services": 0.04}
+    ok = Production.model_validate({"tfp_initial_growth": dict.fromkeys(UNITS, entry)}, context=CONTEXT)
+    assert dict(ok.tfp_initial_growth["luzhou"]) == {
+        "agriculture": 0.01, "food_beverage": 0.03, "auto_moto": 0.03, "electronics": 0.05, "equipment": 0.03,
+        "materials_chemicals": 0.03, "energy_resources": 0.03, "construction": 0.02, "producer_services": 0.04,
+        "consumer_services": 0.04}
+    rates = Capital.model_validate({"investment_rate": {"services": 0.2}}, context=CONTEXT).investment_rate
+    assert rates["producer_services"] == rates["consumer_services"] == 0.2 and rates["equipment"] == 0.4
+    error = error_of(Capital, {"investment_rate": {"mining": 0.2}})
+    assert "unknown sector or group code 'mining'" in error["msg"]
+
+
+def test_a_per_sector_field_written_per_unit_takes_sector_keys_beside_the_units_for_every_unit():
+    rows = {unit: {"electronics": 3.0} for unit in UNITS}
+    ratio = Capital.model_validate({"capital_output_ratio": {**rows, "equipment": 5.0}}, context=CONTEXT)
+    array = ratio.capital_output_ratio.array
+    assert array.shape == (3, len(SECTORS))
+    assert array[:, SECTORS.index("electronics")].tolist() == [3.0] * 3
+    assert array[:, SECTORS.index("equipment")].tolist() == [5.0] * 3
+    assert array[:, SECTORS.index("agriculture")].tolist() == [1.5] * 3  # the default
+    error = error_of(Capital, {"capital_output_ratio": {"zigong": 2.0}})
+    assert "no value for region(s) luzhou, neijiang" in error["msg"]
 
 
 def test_a_partial_per_unit_mapping_keeps_the_default_for_the_other_units():

@@ -231,16 +231,25 @@ title: base
 
 def test_extends_merges_deep_and_child_wins(tmp_path):
     write(tmp_path / "base.yaml", BASE)
-    child = write(tmp_path / "child.yaml", "extends: base.yaml\nmacro:\n  deflator:\n    2025: 1.03\ntitle: child\n")
+    child = write(tmp_path / "child.yaml", "extends: base.yaml\nmacro:\n  extra: {a: 1}\ntitle: child\n")
     doc = resolve_extends(child)
     assert doc.data == {
-        "macro": {"growth": 0.05, "deflator": {2024: 1.0, 2025: 1.03}},
+        "macro": {"growth": 0.05, "deflator": {2024: 1.0, 2025: 1.02}, "extra": {"a": 1}},
         "parks": [{"name": "a"}, {"name": "b"}],
         "title": "child",
     }
     assert "extends" not in doc.data
     assert doc.files == (str(child), str(tmp_path / "base.yaml"))
     assert doc.path == str(child)
+
+
+def test_extends_replaces_a_year_path_whole_instead_of_merging_its_years(tmp_path):
+    # A child's {year: value} mapping is one step function: the parent's other years must not leak into it.
+    write(tmp_path / "base.yaml", BASE)
+    child = write(tmp_path / "child.yaml", "extends: base.yaml\nmacro:\n  deflator:\n    2025: 1.03\ntitle: child\n")
+    assert resolve_extends(child).data["macro"] == {"growth": 0.05, "deflator": {2025: 1.03}}
+    quoted = write(tmp_path / "quoted.yaml", 'extends: base.yaml\nmacro:\n  deflator:\n    "2026": 1.1\n')
+    assert resolve_extends(quoted).data["macro"]["deflator"] == {"2026": 1.1}
 
 
 def test_extends_replaces_lists_whole(tmp_path):

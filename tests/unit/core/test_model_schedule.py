@@ -1,0 +1,82 @@
+"""The model's schedule (docs/model.md §3) on the two-unit world: what a step reads and what it hands on."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from cnyx_sim.core.model import CnyxModel
+
+
+@pytest.mark.parametrize("with_transfer", [False, True])
+def test_a_step_builds_a_new_state_and_never_changes_last_years(tiny, with_transfer):
+    params = tiny.params(transfer=tiny.transfer(arrival_rate=np.array([[5.0, 5.0]])) if with_transfer else None,
+                         sharing=tiny.sharing())
+    model = CnyxModel(tiny.base(), params, seed=1)
+    before = model.state
+    snapshot = before.copy()
+    model.step()
+    assert model.state is not before and model.state.year == before.year + 1
+    for name, value in vars(snapshot).items():
+        np.testing.assert_array_equal(getattr(before, name), value, err_msg=name)
+
+
+def test_last_years_investment_is_this_years_capital_k3(tiny):
+    model = CnyxModel(tiny.base(), tiny.params(), seed=1)
+    for _ in range(3):
+        last = model.state
+        model.step()
+        # (K3): K_t = (1 - delta) K_{t-1} + I_{t-1}, with I_{t-1} the investment the state of t-1 recorded
+        np.testing.assert_allclose(model.state.capital, 0.9 * last.capital + last.private_investment, rtol=1e-15)
+        # (F7)/(B9): public capital from last year's infrastructure investment at last year's prices
+        np.testing.assert_allclose(model.state.public_capital,
+                                   0.95 * last.public_capital + last.infrastructure_investment / last.price_index,
+                                   rtol=1e-15)
+
+
+def test_the_recorded_fai_is_the_investment_the_next_step_uses(tiny):
+    # official FAI of a year = incumbents' investment (at that year's prices) + public investment (no projects)
+    model = CnyxModel(tiny.base(), tiny.params(), seed=1)
+    model.step()
+    s = model.state
+    recorded = model.recorder.by_city["fai_nominal"][1]
+    np.testing.assert_allclose(recorded, (s.private_investment * s.price_index).sum(axis=1) + s.public_investment,
+                               rtol=1e-15)
+
+
+def test_agents_decide_on_the_growth_of_the_year_just_booked(tiny):
+    model = CnyxModel(tiny.base(), tiny.params(), seed=1)
+    gdp_2021 = model.state.va_real.sum(axis=1) * model.state.price_index
+    share_2022 = model.policies.public_investment_share.copy()
+    model.step()
+    gdp_2022 = model.state.va_real.sum(axis=1) * model.state.price_index
+    growth = gdp_2022 / gdp_2021 - 1.0
+    f = tiny.params().fiscal
+    expected = np.clip(share_2022 + f.public_investment_adjustment * (f.growth_target - growth),
+                       *f.public_investment_share_bounds)
+    np.testing.assert_allclose(model.policies.public_investment_share, expected, rtol=1e-15)
+    # the recorded 2022 share is the one used in 2022, before the agents decided
+    np.testing.assert_array_equal(model.recorder.by_city["public_investment_share"][1], share_2022)
+
+
+def test_the_model_runs_to_the_end_year_with_every_engine_ready_from_construction(tiny):
+    params = tiny.params(transfer=tiny.transfer(arrival_rate=np.array([[5.0, 5.0]])), sharing=tiny.sharing())
+    model = CnyxModel(tiny.base(), params, seed=2)
+    assert model.transfer is not None and len(model.cities) == 2
+    while model.running:
+        model.step()
+    assert model.state.year == 2024
+    assert np.isfinite(model.recorder.by_sector["va_real"]).all()
+
+
+def test_agents_set_packages_within_the_bounds_of_the_year_the_packages_apply_to(tiny):
+    # The fair-competition regime starts in 2023: the packages decided at the end of 2022 are for 2023, so the
+    # post-regime bound (land discount <= 0.3) applies, not 2022's (0.5). A growth target of 100 % pushes up.
+    inc = tiny.incentives(adaptive=True, regime_year=2023, land_discount=np.array([0.45, 0.45]))
+    params = tiny.params(transfer=tiny.transfer(incentives=inc))
+    params = dataclasses.replace(params, fiscal=dataclasses.replace(params.fiscal, growth_target=1.0))
+    model = CnyxModel(tiny.base(), params, seed=1)
+    model.step()
+    np.testing.assert_allclose(model.policies.land_discount, [0.3, 0.3])
