@@ -61,6 +61,9 @@ SUSPECTS: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 #: Submodel named when the traceback does not reach one.
 _FALLBACK = "production"
+#: Scenario sections that hold model parameters (where a numerical failure can come from).
+_PARAMETER_SECTIONS = frozenset({"macro", "production", "capital", "labour", "population", "fiscal", "transfer",
+                                 "parks", "incentives", "infrastructure", "sharing", "statistics", "budget"})
 
 
 def _where(exc: BaseException) -> tuple[str, str, int | None]:
@@ -79,9 +82,16 @@ def _where(exc: BaseException) -> tuple[str, str, int | None]:
 
 
 def _suspect(loaded: "LoadedScenario", stem: str) -> tuple[str, ...]:
-    """The first suspect the named scenario file writes, else one a parent file writes, else the first."""
-    candidates = SUSPECTS.get(stem) or SUSPECTS[_FALLBACK]
+    """The first suspect the named scenario file writes, else one a parent file writes, else the first. A
+    failure in the schedule itself (``core/model.py``) has no submodel: the first parameter the named file
+    writes is named (the user's own change is the likeliest cause)."""
     origin = loaded.doc.origin
+    if stem not in SUSPECTS:
+        own = sorted((line or 0, path[:2]) for path, (file, line) in origin.items()
+                     if file == loaded.doc.path and len(path) >= 2 and path[0] in _PARAMETER_SECTIONS)
+        if own:
+            return own[0][1]
+    candidates = SUSPECTS.get(stem) or SUSPECTS[_FALLBACK]
     for files in ({loaded.doc.path}, set(loaded.doc.files)):
         written = {path[:2] for path, (file, _) in origin.items() if file in files}
         found = next((key for key in candidates if key in written), None)
@@ -103,9 +113,9 @@ def located_numerical_error(exc: BaseException, loaded: "LoadedScenario") -> Sce
     key = _suspect(loaded, stem)
     when = f" in {year}" if year is not None else ""
     what = str(exc).split("\n")[0][:40] or type(exc).__name__
-    section = key[0]
+    hint = f"check this and the other {key[0]} parameters" if stem in SUSPECTS else "check the parameters changed"
     return scenario_error_at(loaded.doc, key, f"the run failed numerically{when} ({what} at {location or stem}); "
-                                              f"check this and the other {section} parameters")
+                                              f"{hint}")
 
 
 @contextlib.contextmanager

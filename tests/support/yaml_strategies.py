@@ -224,7 +224,8 @@ def parameter_leaves(codes: Codes, years: tuple[int, ...]) -> dict[str, st.Searc
         for name, info in model.model_fields.items():
             rule = rule_of(model, name)
             index = rule.index if rule is not None else "sector"
-            keys = {"unit": codes.units, "province": codes.provinces}.get(index, codes.sectors)
+            keys = {"unit": codes.units, "unit_sector": codes.units, "province": codes.provinces}.get(index,
+                                                                                                   codes.sectors)
             strategy = _strategy_for(info.annotation, list(info.metadata), keys, years)
             if strategy is not None:
                 leaves[f"{section}.{name}"] = strategy

@@ -31,7 +31,6 @@ from cnyx_sim.scenario.types import (
     INDUSTRY,
     Fraction,
     GrowthRate,
-    OpenFraction,
     Section,
     YearKey,
     by_sector,
@@ -51,9 +50,11 @@ MacroGrowth = Annotated[float, Field(ge=-0.2, le=0.3)]  # 1/yr: China's real gro
 Inflation = Annotated[float, Field(ge=-0.1, le=0.3)]  # 1/yr
 NaturalGrowth = Annotated[float, Field(ge=-0.05, le=0.05)]  # 1/yr: births minus deaths per resident
 TfpGrowth = Annotated[float, Field(ge=-0.2, le=0.3)]  # 1/yr
-CapitalOutputRatio = Annotated[float, Field(gt=0.0, le=20.0)]  # yr
-LabourIntensity = Annotated[float, Field(gt=0.0, le=20.0)]  # relative to the average
-WagePremium = Annotated[float, Field(gt=0.0, le=10.0)]  # relative to the region's mean wage
+CapitalOutputRatio = Annotated[float, Field(ge=0.1, le=20.0)]  # yr
+LabourIntensity = Annotated[float, Field(ge=0.05, le=20.0)]  # relative to the average
+WagePremium = Annotated[float, Field(ge=0.1, le=10.0)]  # relative to the region's mean wage
+
+CapitalShare = Annotated[float, Field(ge=0.05, le=0.95)]  # alpha_s: labour's share 1 - alpha stays >= 5 %
 
 #: Typed fields (``scenario.types``), resolved against the calibration during validation.
 GrowthPath = year_path(GrowthRate)
@@ -62,7 +63,7 @@ OptionalMacroGrowthPath = year_path(MacroGrowth, optional=True)
 InflationPath = year_path(Inflation, optional=True)
 NaturalGrowthPath = year_path(NaturalGrowth)
 SectorFractions = per_sector(Fraction)
-SectorOpenFractions = per_sector(OpenFraction)
+SectorCapitalShares = per_sector(CapitalShare)
 #: Per sector (number or {sector or group: value}), or per unit {unit: per-sector value} naming every unit.
 UnitOrSectorCapitalOutput = per_sector(CapitalOutputRatio, by_unit=True)
 SectorLabourIntensity = per_sector(LabourIntensity)
@@ -107,7 +108,7 @@ class Macro(Section):
 
 
 class Production(Section):
-    capital_share: SectorOpenFractions = param(
+    capital_share: SectorCapitalShares = param(
         by_sector(0.30, 0.50, 0.30, 0.45, 0.40), unit="1", symbol=r"\alpha_s",
         source="industry 0.5: Bai, Hsieh & Qian (2006), value [K] unverified: assumption (mechanisms-research.md §3); "
                "services 0.40-0.45 and agriculture/construction 0.30: assumption",
@@ -123,7 +124,7 @@ class Production(Section):
         description="Initial trend TFP growth: {unit: rate} or {unit: {group or sector: rate}} naming every unit; "
                     "groups are agriculture, industry, construction, services.")
     tfp_convergence_half_life: float = param(
-        8.0, unit="yr", symbol="h", gt=0.0, le=200.0,
+        8.0, unit="yr", symbol="h", ge=0.5, le=200.0,
         source="assumption (the 2% rule-of-thumb convergence speed gives ~35 yr; 8 yr reflects the faster "
                "post-2012 slowdown; sensitivity range 4-20)",
         description="Half-life of the gap between initial and long-run TFP growth (P4).")
@@ -174,7 +175,7 @@ class Capital(Section):
 
 class Labour(Section):
     employment_rate: float = param(
-        0.55, unit="1", symbol="e", gt=0.0, le=1.0,
+        0.55, unit="1", symbol="e", ge=0.05, le=1.0,
         source="assumption (close to China's employed/resident ratio around 2021 [K])",
         description="Employment / resident population (L1).")
     relative_labour_intensity: SectorLabourIntensity = param(

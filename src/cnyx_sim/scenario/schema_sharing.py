@@ -322,13 +322,14 @@ class Budget(Section):
     initial_debt_to_revenue: float = param(
         0.0, unit="1", ge=0.0, le=20.0, source="assumption: no debt data by unit; debt is counted from the base year",
         description="Base-year debt / base-year revenue.")
-    park_land_share: Fraction = param(
-        0.0, unit="1", symbol=r"\psi",
+    park_land_share: float = param(
+        0.0, unit="1", symbol=r"\psi", ge=0.0, le=0.9,
         source="assumption: 0 keeps all public investment in public capital (F7) until park land is funded "
                "from budgets; mechanisms-research.md §6.4 proposes 0.4",
-        description="Share of public investment spent on developing park land (B9).")
+        description="Share of public investment spent on developing park land (B9); at most 0.9, so that some "
+                    "public capital is built (F7: with none, public capital per resident is undefined).")
     park_land_cost: float = param(
-        0.003, unit="亿元 (2021 prices) per 亩", gt=0.0, le=1.0,
+        0.003, unit="亿元 (2021 prices) per 亩", ge=1e-5, le=1.0,
         source="assumption (30万元/亩 for serviced park land, 七通一平; order of magnitude [K], unverified)",
         description="Cost of developing one 亩 of park land; park-land investment / cost = 亩 added to the "
                     "host's parks (B9).")

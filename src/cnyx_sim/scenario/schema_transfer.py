@@ -33,9 +33,9 @@ CodeRef = Annotated[str, Field(min_length=1, max_length=60)]
 #: Plausibility bounds (docs/model.md parameter table; docs/validation.md explains them).
 ArrivalRate = Annotated[float, Field(ge=0.0, le=10_000.0)]  # projects/yr from one origin (baseline 20-80)
 SectorWeight = Annotated[float, Field(ge=0.0, le=1e6)]  # relative weights, normalised
-ProjectSize = Annotated[float, Field(gt=0.0, le=1000.0)]  # 亿元: the largest single projects are a few 100亿
+ProjectSize = Annotated[float, Field(ge=0.01, le=1000.0)]  # 亿元: the largest single projects are a few 100亿
 LandCostGrowth = Annotated[float, Field(ge=-0.2, le=0.3)]  # 1/yr, origin land cost relative to the region
-Hours = Annotated[float, Field(gt=0.0, le=100.0)]  # travel time between two nodes
+Hours = Annotated[float, Field(ge=0.01, le=100.0)]  # travel time between two nodes
 ExternalMass = Annotated[float, Field(ge=0.0, le=2e6)]  # 亿元: at most about China's GDP (1.14e6 亿元 in 2021)
 Discount = Annotated[float, Field(ge=0.0, lt=1.0)]  # a land discount of 100% would make land free
 #: Dates of the scenario lie in the years a scenario may simulate.
@@ -102,12 +102,12 @@ class Transfer(Section):
     land_intensity: float = param(
         0.03, unit="亿元 per 亩", source="assumption (300万元/亩, an order of magnitude of industrial-land "
         "investment-intensity floors [K])", description="Investment per 亩 of park land; land need = I / intensity.",
-        gt=0.0, le=10.0)
+        ge=0.001, le=10.0)
     located_share: OriginOpenShares = param(
         {"chengdu": 0.5, "chongqing_core": 0.5, "east_coast": 0.3, "abroad": 0.2}, unit="1",
         source="assumption (nearer origins locate more often); calibrates the outside option (T6)",
         description="Base-year probability that a project from the origin locates in the region.")
-    nest_parameter: float = param(0.7, unit="1", symbol=r"\mu", gt=0.0, le=1.0,
+    nest_parameter: float = param(0.7, unit="1", symbol=r"\mu", ge=0.05, le=1.0,
                                   source="mechanisms-research §6.4 nest_mu 0.7 (assumption)",
                                   description="Nest (dissimilarity) parameter of the region nest (T6).")
     beta_cluster: float = param(1.0, unit="1", symbol="b_{cl}", ge=0.0, le=5.0,
@@ -259,7 +259,7 @@ class Infrastructure(Section):
     travel_times_file: str | None = param(
         None, unit="path", source="default: calibration/travel_times_2021.csv (basis flagged per cell)",
         description="Base-year travel-time table (relative to the scenario file).", min_length=1, max_length=1000)
-    access_decay: float = param(1.0, unit="1/hour", symbol="a", gt=0.0, le=10.0, source="assumption",
+    access_decay: float = param(1.0, unit="1/hour", symbol="a", ge=0.01, le=10.0, source="assumption",
                                 description="Decay of market access with travel time (T11).")
     external_mass: NodeMasses = param(
         {"chengdu": 19917.0, "chongqing_core": 10000.0, "east_coast": 0.0}, unit="亿元 (2021 prices)",

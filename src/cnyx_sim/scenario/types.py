@@ -317,6 +317,10 @@ def resolve_by_unit(value: Mapping, default: Any, rule: Resolve, context: Valida
     if missing:
         raise located_error(f"no value for region(s) {list_codes(missing)}; a per-unit mapping names every unit")
     overrides = expand_groups({k: v for k, v in value.items() if k not in context.units}, context)
+    for key, item in overrides.items():
+        if not _is_number(item):
+            raise located_error(f"a sector value written beside the units must be a number (got {_short(item)})",
+                                (key,))
     rows = {}
     for unit in context.units:
         entry = value[unit]
@@ -371,6 +375,9 @@ def resolve_codes(value: Any, default: Any, codes: tuple[str, ...], rule: Resolv
     else:
         merged = {}
     merged.update(value)
+    for code in codes:
+        if code in merged and not _is_number(merged[code]):
+            raise located_error(f"expected a number for {kind} {code} (got {_short(merged[code])})", (code,))
     missing = [code for code in codes if code not in merged]
     if missing:
         raise located_error(f"no value for {kind}(s) {list_codes(missing)}; the mapping must name every {kind}")
@@ -434,6 +441,10 @@ def _normalise_year_keys(value: Any) -> Any:
         out[year] = item
         written[year] = key
     return out
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _short(value: Any, limit: int = 40) -> str:

@@ -221,3 +221,14 @@ def test_the_range_check_sees_a_missing_bound():
 
     [(where, _, constraints)] = list(_numeric_leaves(Loose, [], "loose"))
     assert _range(constraints) == (0.0, None)
+
+
+def test_bounds_that_keep_the_model_defined_found_by_the_property_search():
+    # park land taking all public investment leaves no public capital: (F7)'s per-resident ratio is 0/0
+    from cnyx_sim.scenario.schema_sharing import Budget
+
+    with pytest.raises(pydantic.ValidationError, match="less than or equal to 0.9"):
+        Budget.model_validate({"park_land_share": 1.0})
+    # a vanishing capital-output ratio (9e-96 was found) makes the capital stock 0 and its return infinite
+    error = error_of(Capital, {"capital_output_ratio": {"construction": 9e-96}})
+    assert error["type"] == "greater_than_equal"
