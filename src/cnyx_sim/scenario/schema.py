@@ -261,7 +261,7 @@ class Fiscal(Section):
         source="plan §(四): 1.42万亿 (2021) to 2万亿 (2025) = (20000/14200)^(1/4) - 1",
         description="Nominal GDP growth the city agents chase (F8).")
     public_capital_depreciation: float = param(
-        0.04, unit="1/yr", symbol=r"\delta_G", gt=0.0, le=0.5,
+        0.04, unit="1/yr", symbol=r"\delta_G", ge=0.005, le=0.5,
         source="mechanisms-research.md §3: 0.04 (assumption)",
         description="Depreciation of public capital (F7).")
 
