@@ -10,6 +10,7 @@ with a short horizon so that the valid ones run fast.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
-from yaml_strategies import Codes, scenario_documents
+from yaml_strategies import Codes, scenario_documents, valid_scenario_documents
 
 from cnyx_sim import cli
 from cnyx_sim.io.calibration import load_calibration
@@ -53,7 +54,22 @@ def run_document(text: str) -> tuple[int, str, Path]:
 @settings(max_examples=45, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(document=scenario_documents(str(BASELINE), CODES))
 def test_every_document_runs_to_finite_non_negative_stocks_or_exits_2_with_one_located_line(document):
+    check_document(*document)
+
+
+@pytest.mark.slow
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document=valid_scenario_documents(str(BASELINE), CODES))
+def test_values_inside_their_ranges_run_the_whole_horizon_without_a_numerical_failure(document):
+    # The search that found the bounds on K/Y, public-capital depreciation and the park-land share: any
+    # combination of values inside the ranges must run (a refusal may only be a cross-field rule or a limit).
     text, label = document
+    code, err, folder = check_document(text, label)
+    assert "numerically" not in err, f"{label}: {err}"
+
+
+def check_document(text: str, label: str) -> tuple[int, str, Path]:
+    """Run ``text`` through ``cnyx-sim run`` and check the property; returns (exit code, stderr, folder)."""
     code, err, folder = run_document(text)
     try:
         if code == 0:
@@ -68,9 +84,10 @@ def test_every_document_runs_to_finite_non_negative_stocks_or_exits_2_with_one_l
             lines = err.splitlines()
             assert len(lines) == 1 and lines[0].startswith("error: "), f"{label}: {err!r}"
             line = lines[0]
-            # located: the generated file, a file it extends (the baseline) or a data file, with a line
-            # number or the key path of the scenario
-            assert "generated.yaml" in line or str(BASELINE) in line or ".csv" in line, line
+            # located: the generated file, a file it extends (the baseline, the fitted parameters) or a data
+            # file that exists, with a line number where the problem has one
+            located = re.match(r"error: (\S+?\.(?:yaml|csv))(?::\d+)?: ", line)
+            assert located and Path(located.group(1)).is_file(), line
             assert len(line) <= len("error: ") + 200 + len(str(folder)), line
             assert "Traceback" not in err
             assert sorted(p.name for p in folder.iterdir()) == ["generated.yaml"], "something was written"
@@ -78,3 +95,4 @@ def test_every_document_runs_to_finite_non_negative_stocks_or_exits_2_with_one_l
         import shutil
 
         shutil.rmtree(folder, ignore_errors=True)
+    return code, err, folder

@@ -239,6 +239,24 @@ def _break(valid: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 
 
 @st.composite
+def valid_scenario_documents(draw, parent: str, codes: Codes, last_year: int = 2035) -> tuple[str, str]:
+    """A scenario file extending ``parent`` that changes 3-10 parameters to values inside their ranges
+    (extremes included) over the whole horizon: what a run must survive once validation accepted it."""
+    years = tuple(range(2022, last_year + 1))
+    leaves = parameter_leaves(codes, years)
+    names = draw(st.lists(st.sampled_from(sorted(leaves)), min_size=3, max_size=10, unique=True))
+    sections: dict[str, list[str]] = {}
+    for name in names:
+        section, key = name.split(".", 1)
+        sections.setdefault(section, []).append(f"  {key}: {draw(leaves[name])}")
+    lines = [f"extends: {parent}", "name: generated", f"years: {{start: 2021, end: {last_year}}}", "runs: 1"]
+    for section, body in sections.items():
+        lines.append(f"{section}:")
+        lines.extend(body)
+    return "\n".join(lines) + "\n", f"changed {', '.join(names)}"
+
+
+@st.composite
 def scenario_documents(draw, parent: str, codes: Codes, first_year: int = 2022) -> tuple[str, str]:
     """A scenario file extending ``parent`` (an absolute path): ``(yaml text, label of what it changes)``.
 
