@@ -51,7 +51,9 @@ def test_calibrate_reproduces_the_committed_parameter_file_and_draws(repo_root, 
         committed["calibration"]["provenance"]["parameters_at_bounds"]
     draws_committed = pd.read_csv(repo_root / "calibration" / "fitted_2021_draws.csv")
     draws_fresh = pd.read_csv(folder / "fitted_2021_draws.csv")
-    pd.testing.assert_frame_equal(draws_committed, draws_fresh, rtol=1e-4, atol=1e-6)
+    # the draws go through the covariance of the Jacobian at the optimum, which differs in the 6th decimal
+    # between scipy builds: 1e-5 is a thousandth of a point of TFP growth, or 0.001 % of a ratio
+    pd.testing.assert_frame_equal(draws_committed, draws_fresh, rtol=1e-4, atol=1e-5)
 
 
 def test_calibrate_with_validation_writes_the_report_sections(repo_root, tmp_path, capsys):
