@@ -51,9 +51,18 @@ def test_calibrate_reproduces_the_committed_parameter_file_and_draws(repo_root, 
         committed["calibration"]["provenance"]["parameters_at_bounds"]
     draws_committed = pd.read_csv(repo_root / "calibration" / "fitted_2021_draws.csv")
     draws_fresh = pd.read_csv(folder / "fitted_2021_draws.csv")
-    # the draws go through the covariance of the Jacobian at the optimum, which differs in the 6th decimal
-    # between scipy builds: 1e-5 is a thousandth of a point of TFP growth, or 0.001 % of a ratio
-    pd.testing.assert_frame_equal(draws_committed, draws_fresh, rtol=1e-4, atol=1e-5)
+    # The draws go through the covariance of the Jacobian at the optimum, whose last digits differ between
+    # numpy/scipy/BLAS builds (1e-5 on a draw of 0.1 years of half-life seen on the CI machine). What a batch
+    # feels is the draw relative to its spread, so each column must agree to a thousandth of its standard
+    # deviation: a wrong factor, a wrong seed or a reordered column moves a draw by a whole standard deviation.
+    assert list(draws_committed.columns) == list(draws_fresh.columns)
+    assert len(draws_committed) == len(draws_fresh)
+    for column in draws_committed.columns:
+        committed_values = draws_committed[column].to_numpy(dtype=float)
+        fresh_values = draws_fresh[column].to_numpy(dtype=float)
+        spread = float(np.std(committed_values))
+        gap = float(np.max(np.abs(committed_values - fresh_values)))
+        assert gap <= 1e-3 * spread + 1e-9, (column, gap, spread)
 
 
 def test_calibrate_with_validation_writes_the_report_sections(repo_root, tmp_path, capsys):
