@@ -85,8 +85,11 @@ class TargetLabel:
 TARGETS: dict[str, TargetLabel] = {
     "gdp_nominal_2025": TargetLabel("2025年地区生产总值约2万亿元", "GDP of about 2万亿 (2 trillion yuan) in 2025",
                                     "level"),
-    "industry_va_real_growth_2021_2025": TargetLabel("规上工业增加值年均增长10%以上(2021-2025)",
-                                                     "industrial value added +10 %/yr (2021-2025)", "rate"),
+    "above_scale_industry_va_growth_2021_2025": TargetLabel(
+        "规上工业增加值年均增长10%以上(2021-2025, 同口径)",
+        "above-scale industrial value added +10 %/yr (2021-2025, like for like)", "rate"),
+    "industry_va_real_growth_2021_2025": TargetLabel("工业增加值年均增长(全部工业, 未映射到规上口径)",
+                                                     "all-industry value added growth (unmapped proxy)", "rate"),
     "growth_pole_2035": TargetLabel("2035年成为强劲增长极(增速不低于全国)",
                                     "growth pole: real growth 2021-2035 at least the nation's", "rate"),
     "population_attraction_2035": TargetLabel("2035年城市吸引力增强(人口不低于2021年)",

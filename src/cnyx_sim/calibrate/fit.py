@@ -200,7 +200,8 @@ def fit(problem: Problem, progress: Progress | None = None) -> FitResult:
     result = least_squares(objective, x0, bounds=(problem.low, problem.high), method="trf", x_scale=problem.prior_sd,
                            diff_step=1e-6, xtol=1e-10, ftol=1e-10, gtol=1e-10, max_nfev=200)
     jac = result.jac
-    covariance = np.linalg.pinv(jac.T @ jac)
+    # J includes one row per prior, so J'J is positive definite and the inverse exists.
+    covariance = np.linalg.inv(jac.T @ jac)
     covariance = 0.5 * (covariance + covariance.T)
     span = problem.high - problem.low
     at_bound = tuple(name for name, x, lo, hi, w in zip(problem.names, result.x, problem.low, problem.high, span)
@@ -213,7 +214,8 @@ def fit(problem: Problem, progress: Progress | None = None) -> FitResult:
 def posterior_draws(problem: Problem, result: FitResult, n: int, seed: int) -> np.ndarray:
     """(G3): ``[n, parameter]`` draws from the Laplace posterior, clipped to the bounds."""
     rng = np.random.default_rng(seed)
-    values, vectors = np.linalg.eigh(result.covariance)
-    root = vectors * np.sqrt(np.clip(values, 0.0, None))[None, :]
+    # The Cholesky factor is unique and continuous in the covariance, so tiny differences between numpy/scipy
+    # builds move the draws by tiny amounts (an eigendecomposition may rotate near-equal eigenvectors).
+    root = np.linalg.cholesky(result.covariance)
     draws = result.theta[None, :] + rng.standard_normal((n, len(result.theta))) @ root.T
     return np.clip(draws, problem.low, problem.high)

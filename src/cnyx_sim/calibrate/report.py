@@ -32,7 +32,13 @@ def pct(value: float, digits: int = 1) -> str:
 
 
 def pp(value: float, digits: int = 2) -> str:
+    """A signed difference in percentage points (errors, biases, gaps)."""
     return "–" if value is None or not np.isfinite(value) else f"{100 * value:+.{digits}f}"
+
+
+def pts(value: float, digits: int = 2) -> str:
+    """A non-negative size in percentage points (RMSE)."""
+    return "–" if value is None or not np.isfinite(value) else f"{100 * value:.{digits}f}"
 
 
 @dataclass(frozen=True)
@@ -106,12 +112,12 @@ def build_report(c: Calibrated, oos: Calibrated, directory, forward: Forward,
         "the priors allow; it converges to the long-run rate with a fitted half-life of "
         f"{c.half_life:.1f} years.")
     add(f"- Out of sample (fitted on data up to {oos.cutoff}, forecasting {oos.cutoff + 1}-{c.cutoff}): the "
-        f"model's median errs by {pp(all_years.get('model_rmse'))} points RMSE on {int(all_years['n'])} "
-        f"unit-years, against {pp(all_years.get('trend_rmse'))} for each unit's trend and "
-        f"{pp(all_years.get('last_rmse'))} for last year's growth; its 5-95 % band covers "
+        f"model's median errs by {pts(all_years.get('model_rmse'))} points RMSE on {int(all_years['n'])} "
+        f"unit-years, against {pts(all_years.get('trend_rmse'))} for each unit's trend and "
+        f"{pts(all_years.get('last_rmse'))} for last year's growth; its 5-95 % band covers "
         f"{pct(all_years.get('coverage'), 0)} of the outcomes (90 % would be calibrated). Without the "
-        f"pandemic years ({', '.join(map(str, s.pandemic_years))}) it is {pp(ordinary_summary.get('model_rmse'))} "
-        f"vs {pp(ordinary_summary.get('trend_rmse'))} (trend) on {int(ordinary_summary['n'])} unit-years. "
+        f"pandemic years ({', '.join(map(str, s.pandemic_years))}) it is {pts(ordinary_summary.get('model_rmse'))} "
+        f"vs {pts(ordinary_summary.get('trend_rmse'))} (trend) on {int(ordinary_summary['n'])} unit-years. "
         "These are the numbers as measured; nothing was tuned to them.")
     add("- No figure after the cutoff was used anywhere in the fit, the shocks or the macro paths.\n")
 
@@ -209,7 +215,7 @@ def build_report(c: Calibrated, oos: Calibrated, directory, forward: Forward,
     add("## Backcast (in sample)\n")
     b = v.summarise(backcast_scored)
     add(f"{runs} members (posterior draw and shocks each), {c.info.start_year} -> {c.cutoff}, scored on "
-        f"{int(b['n'])} annual growth rows: RMSE {pp(b.get('model_rmse'))} points, bias "
+        f"{int(b['n'])} annual growth rows: RMSE {pts(b.get('model_rmse'))} points, bias "
         f"{pp(b.get('model_bias'))}, 5-95 % coverage {pct(b.get('coverage'), 0)}.\n")
     add(_per_unit(backcast_scored, names))
     add(f"\n## Pseudo out-of-sample forecast: fitted to {oos.cutoff}, forecasting {oos.cutoff + 1}-{c.cutoff}\n")
@@ -221,9 +227,9 @@ def build_report(c: Calibrated, oos: Calibrated, directory, forward: Forward,
     summary_rows = []
     for label, mask in (("all years", np.ones(len(oos_scored), dtype=bool)), ("without pandemic years", ordinary.to_numpy())):
         m = v.summarise(oos_scored[mask], naive[mask])
-        summary_rows.append((label, int(m["n"]), pp(m.get("model_rmse")), pp(m.get("model_bias")),
-                             pct(m.get("coverage"), 0), pp(m.get("trend_rmse")), pp(m.get("trend_bias")),
-                             pp(m.get("last_rmse")), pp(m.get("last_bias"))))
+        summary_rows.append((label, int(m["n"]), pts(m.get("model_rmse")), pp(m.get("model_bias")),
+                             pct(m.get("coverage"), 0), pts(m.get("trend_rmse")), pp(m.get("trend_bias")),
+                             pts(m.get("last_rmse")), pp(m.get("last_bias"))))
     add(table(["unit-years", "n", "model RMSE", "model bias", "model 5-95 coverage", "trend RMSE", "trend bias",
                "last RMSE", "last bias"], summary_rows))
     add("\nPer unit-year (growth in per cent; error = median - observed, points):\n")
@@ -270,7 +276,7 @@ def _per_unit(scored: pd.DataFrame, names: dict[str, str]) -> str:
     rows = []
     for region, group in scored.groupby("region", sort=False):
         err = group["error"].to_numpy()
-        rows.append((names[region], len(group), pp(float(np.sqrt(np.mean(err**2)))), pp(float(np.mean(err))),
+        rows.append((names[region], len(group), pts(float(np.sqrt(np.mean(err**2)))), pp(float(np.mean(err))),
                      pct(float(group["covered"].mean()), 0)))
     return table(["unit", "n", "RMSE", "bias", "coverage"], rows)
 
