@@ -60,9 +60,9 @@ class LeverEngine:
         self.eco = params.ecology
         self.op = params.opening
         self.has_network = network is not None and self.ma is not None
-        infra = network.p if network is not None else None
         if self.has_network:
             # (M2): masses fixed at the base year -- units' real VA, external nodes' scenario masses
+            infra = network.p
             self.mass = infra.external_mass.astype(float).copy()
             self.mass[: self.n_units] = base.va_real.sum(axis=1)
             self.border = border_pairs(geography, infra.nodes, external_province)

@@ -23,6 +23,7 @@ rate holds for the total in the baseline.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -32,6 +33,9 @@ from cnyx_sim.core.state import FloatArray, Geography, RegionState
 from cnyx_sim.mechanisms import infrastructure, labour
 from cnyx_sim.mechanisms import transfer as rules
 from cnyx_sim.mechanisms.incentives import Package
+
+if TYPE_CHECKING:
+    from cnyx_sim.core.levers import LeverEngine
 
 NONE = -1
 #: Per-unit yearly variables the engine records (recorder ``by_city``); units in ``io.results.UNITS``.
@@ -192,7 +196,7 @@ class TransferEngine:
 
     def __init__(
         self, params: ModelParams, geography: Geography, base: RegionState, base_package: Package,
-        rng: np.random.Generator, network: TransportNetwork, levers=None,
+        rng: np.random.Generator, network: TransportNetwork, levers: "LeverEngine | None" = None,
     ) -> None:
         p = params.transfer
         if p is None:
