@@ -37,6 +37,8 @@ _.external_outflow  # mechanisms/tax_sharing.py TaxSharingResult: External_e of 
 _.names_zh  # core/params.py ParkParams: Chinese park names (the interface the scenario layer fills)
 _.kinds  # core/params.py ParkParams: 产业共建 / 飞地经济 ... (the interface the scenario layer fills)
 _.event_names  # core/params.py InfrastructureParams: names of the dated events
+_.gateway_names  # core/params.py OpeningParams: names of the gateways (the interface the scenario layer fills)
+_.river  # scenario/schema_levers.py CompensationPair: YAML key naming the river and boundary section
 _.sector_parent  # core/state.py Geography: primary / secondary / tertiary of each sector (calibration/sectors.csv)
 _.industry_va  # scenario/schema_sharing.py StatSplit: YAML key, read through model_dump
 _.template  # scenario/schema_sharing.py Agreement: YAML key, resolved by the loader through model_dump
@@ -57,3 +59,4 @@ _.unit_registry  # batch/iamc.py: a pint registry that parses every unit of the 
 _.hierarchy_problems  # batch/iamc.py: parents that are not the sum of their children (docs/outputs.md; test_iamc.py)
 _.region_problems  # batch/iamc.py: region totals that are not the sum of units (docs/outputs.md; test_iamc.py)
 _.build_model  # ema.py: the EMA Workbench adapter (docs/outputs.md; tests/e2e/test_ema.py)
+_.channel_of  # channels.py: the owner of a scenario key path, for the channel decomposition (tests/unit/test_channels.py)

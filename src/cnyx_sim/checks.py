@@ -10,7 +10,8 @@ checks the same identities on output tables (e.g. a results folder read back). T
 3. per unit: after-sharing = collected − paid + received (S8);
 4. ledger: Σ sharing.parquet amounts by payer = the unit's ``sharing_paid``, by region receiver =
    ``sharing_received``, to external partners by payer = ``sharing_to_external``;
-5. region ``cnyx`` = Σ units for the fiscal-block variables.
+5. region ``cnyx`` = Σ units for the fiscal-block variables;
+6. ecological compensation (E6): over the units, Σ paid = Σ received (the flows stay inside the region).
 
 A failure raises :class:`AccountingError` with one line naming the identity, region, year and difference.
 """
@@ -25,7 +26,7 @@ REGION_TOTAL = "cnyx"
 ADDITIVE = ("gdp_nominal", "gdp_credited_nominal", "gdp_credited_to_external", "industry_va_credited_nominal",
             "fai_nominal", "fai_credited_nominal", "tax_local_collected", "tax_local_after_sharing",
             "sharing_paid", "sharing_received", "sharing_to_external", "incentive_cost", "budget_balance", "debt",
-            "public_investment")
+            "public_investment", "eco_compensation_paid", "eco_compensation_received", "energy_use", "co2_emissions")
 #: Relative tolerance (to the size of the totals involved) and absolute floor, 亿元.
 RTOL, ATOL = 1e-9, 1e-9
 
@@ -105,6 +106,10 @@ def check_identities(
     collected = u["tax_local_collected"]
     compare("after-sharing revenue = collected − paid + received", u["tax_local_after_sharing"],
             collected - u["sharing_paid"] + u["sharing_received"], collected, units)
+    # 6. ecological compensation conserved inside the region
+    if "eco_compensation_paid" in s and "eco_compensation_received" in s:
+        compare("Σ ecological compensation paid = Σ received", s["eco_compensation_paid"],
+                s["eco_compensation_received"], s["eco_compensation_paid"] + s["tax_local_collected"], region_only)
     # 4. ledger rows matched by their counterparts
     if ledger_sums is None:
         return

@@ -61,3 +61,11 @@ def test_ledger_row_without_its_counterpart_is_caught(good):
 def test_tables_without_the_fiscal_variables_are_not_checked(good):
     traj = good["trajectories"]
     check_accounting({"trajectories": traj[~traj["variable"].isin(["gdp_credited_nominal"])]})
+
+
+def test_ecological_compensation_that_leaves_the_region_is_caught(good):
+    # a unit's receipt raised without a payer (and the region row with it, so only the conservation identity fails)
+    bad = broken(broken(good, "eco_compensation_received", "yongchuan", 2030, 0.05), "eco_compensation_received",
+                 "cnyx", 2030, 0.05)
+    with pytest.raises(AccountingError, match=r"Σ ecological compensation paid = Σ received for region cnyx, year 2030"):
+        check_accounting(bad)

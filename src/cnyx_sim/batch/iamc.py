@@ -25,7 +25,7 @@ Regions: the ``cnyx`` row of every additive variable equals the sum of the units
 lists the ratios and prices, whose region value is a ratio of totals or a weighted mean).
 
 Units are pint-parseable with the definitions in :data:`PINT_DEFINITIONS` (``unit_registry()`` returns a
-registry that has them): ``billion CNY/yr`` (current prices), ``billion CNY_2021/yr`` (2021 prices),
+registry that has them): ``billion CNY/yr`` (current prices), ``billion CNY_2021/yr`` (2021 prices), ``EJ/yr`` (energy), ``Mt CO2/yr``,
 ``million`` (persons), ``count/yr``, ``dimensionless``. Values are converted from the output contract's units
 (亿元 = 0.1 billion yuan, 万人 = 0.01 million persons, 万元 = 10,000 yuan).
 """
@@ -50,6 +50,7 @@ PINT_DEFINITIONS = (
     "person = [person] = cap",
     "million = 1e6",
     "billion = 1e9",
+    "CO2 = [carbon_dioxide]",            # Mt CO2/yr of the emissions variable
 )
 
 
@@ -108,6 +109,15 @@ IAMC_VARIABLES: dict[str, tuple[str, IamcUnit] | None] = {
     "incentive_cost": ("Expenditure|Incentives|Nominal", _NOMINAL_FLOW),
     "budget_balance": ("Budget Balance|Nominal", _NOMINAL_FLOW),
     "debt": ("Debt|Nominal", _NOMINAL_STOCK),
+    "market_access_index": ("Market Access|Index (2021=1)", _RATIO),
+    "energy_use": ("Primary Energy|Production", IamcUnit("EJ/yr", 2.93076e-4)),  # 1万 tce = 2.93076e-4 EJ
+    "co2_emissions": ("Emissions|CO2|Production", IamcUnit("Mt CO2/yr", 0.01)),
+    "eco_compensation_paid": ("Transfers|Ecological Compensation|Paid", _NOMINAL_FLOW),
+    "eco_compensation_received": ("Transfers|Ecological Compensation|Received", _NOMINAL_FLOW),
+    "migration_in": ("Migration|Gross In", _PERSONS_FLOW),
+    "migration_out": ("Migration|Gross Out", _PERSONS_FLOW),
+    "migration_in_external": ("Migration|Gross In from Outside the Region", _PERSONS_FLOW),
+    "migration_out_external": ("Migration|Gross Out to Outside the Region", _PERSONS_FLOW),
 }
 
 #: sector variable -> (tree root, unit).
@@ -118,7 +128,8 @@ SECTOR_TREES: dict[str, tuple[str, IamcUnit]] = {
 }
 
 #: Our variables whose region (``cnyx``) value is not the sum of the units (ratios, prices, shares).
-NON_ADDITIVE = frozenset({"wage_nominal", "gdp_per_capita_real", "price_index", "public_investment_share"})
+NON_ADDITIVE = frozenset({"wage_nominal", "gdp_per_capita_real", "price_index", "public_investment_share",
+                          "market_access_index"})
 
 #: Contract unit -> IAMC unit for variables added later and not listed above (flows assumed).
 _FALLBACK_UNITS = {

@@ -10,7 +10,9 @@ scenario in what history fixes or the data cannot inform (docs/model.md 5.6):
   rates do not depend on population or value-added *levels* (the start levels of the Chongqing districts
   are imputed and the city levels change vintage in 2019; only growth and shares are compared with data);
 - no shocks: the fit explains the record with trends; the residuals become the shock variances;
-- the deflator is the observed mean CPI change of Sichuan and Chongqing.
+- the deflator is the observed mean CPI change of Sichuan and Chongqing;
+- none of the plan's other levers (market access in production, public services, ecology, opening-up;
+  docs/model.md 7.13-7.16): their indices are 1 before 2022 by construction, and the history runs without them.
 
 Forecasts from a fitted backcast (validation) re-base the model at the cutoff: the simulated cutoff state,
 the cutoff's TFP growth on its (P4) path and the cutoff's capital-output ratios.
@@ -55,6 +57,7 @@ def history_params(template: ModelParams, start: int, end: int, deflator: np.nda
     zeros = np.zeros(n)
     return replace(
         template, start_year=start, end_year=end, transfer=None, sharing=None, parameter_draws=None,
+        infrastructure=None, market_access=None, public_services=None, ecology=None, opening=None,
         macro=replace(template.macro, deflator_growth=path, national_real_growth=zeros,
                       deflator_shock_sd=deflator_shock_sd),
         production=replace(template.production, tfp_initial_growth=tfp_start, tfp_shock_sd=0.0,

@@ -15,6 +15,8 @@ import mesa
 import numpy as np
 
 from cnyx_sim.core.agents import CityAgent, CitySignals
+from cnyx_sim.core.levers import LEVER_VARIABLES, LeverEngine
+from cnyx_sim.core.network import TransportNetwork
 from cnyx_sim.core.params import TAXES, ModelParams
 from cnyx_sim.core.projects import PROJECT_VARIABLES, TransferEngine, project_totals
 from cnyx_sim.core.recorder import Recorder
@@ -24,6 +26,18 @@ from cnyx_sim.core.state import CityPolicies, FloatArray, Geography, RegionState
 from cnyx_sim.mechanisms import capital, fiscal, incentives, labour, population, prices, production
 from cnyx_sim.mechanisms import transfer as transfer_rules
 from cnyx_sim.mechanisms.incentives import Package
+
+#: Gross migration flows of the year (N2-N3), per unit, 万人: into the unit (from other units and the external
+#: nodes) and out of it (net_migration = migration_in - migration_out), and their parts from and to the external
+#: nodes (the region's gross flows with outside, summed over units).
+MIGRATION_VARIABLES: tuple[str, ...] = ("migration_in", "migration_out", "migration_in_external",
+                                        "migration_out_external")
+
+
+def gross_migration(u2u: FloatArray, u2e: FloatArray, e2u: FloatArray) -> dict[str, FloatArray]:
+    """The ``MIGRATION_VARIABLES`` of one year from the gross flows of (N2)-(N3)."""
+    return {"migration_in": u2u.sum(axis=0) + e2u.sum(axis=0), "migration_out": u2u.sum(axis=1) + u2e.sum(axis=1),
+            "migration_in_external": e2u.sum(axis=0), "migration_out_external": u2e.sum(axis=1)}
 
 #: Provinces of the external migration nodes, for the border term of (N2)-(N3). ``None`` = neither.
 EXTERNAL_NODE_PROVINCE: dict[str, str | None] = {
@@ -96,10 +110,14 @@ class CnyxModel(mesa.Model):
             CityAgent(self, idx, code, name, self.policies, params.fiscal, incentives_rule)
             for idx, (code, name) in enumerate(zip(geo.cities, geo.city_names_zh))
         ]
+        # The transport network (T10: which events happen, drawn once) and the plan's other levers (ODD 7.13-7.16).
+        infra = params.infrastructure or (params.transfer.infrastructure if params.transfer is not None else None)
+        self.network = TransportNetwork(infra, streams["events"]) if infra is not None else None
+        self.levers = LeverEngine(params, geo, self.state, self.network, EXTERNAL_NODE_PROVINCE, streams["ecology"])
         # Industrial transfer (ODD 7.7-7.9): the project book and its calibration; None without a transfer section.
         self.transfer = (
             TransferEngine(params, geo, self.state, self._package_in_force(params.start_year), streams["transfer"],
-                           streams["events"])
+                           self.network, self.levers)
             if params.transfer is not None else None
         )
         # GDP on the ledger the city agents chase, for their growth (F8, T9); official and credited are equal
@@ -111,8 +129,16 @@ class CnyxModel(mesa.Model):
         if self.transfer is not None:
             self.recorder.add_city_variables(PROJECT_VARIABLES, fill_first_year=0.0)
         self.recorder.add_city_variables(SHARING_VARIABLES)
+        self.recorder.add_city_variables(LEVER_VARIABLES + MIGRATION_VARIABLES)
         base_fai = (s.private_investment * s.price_index).sum(axis=1) + s.public_investment
         self._record(self.sharing.base_year_record(s.va_real * s.price_index, s.tax_city, base_fai, s.debt), None)
+        self.recorder.record_city(s.year, self.levers.recorded(s.year, s.va_real, None))
+        # base-year gross migration: the calibrated flows at base-year wages (balanced by N5)
+        u2u, u2e, e2u = population.migration_flows(
+            s.population, labour.average_wage(s.va_real, s.employment, params.production.capital_share, 1.0),
+            self.external_wage, self.migration, params.population.mobile_share, params.population.wage_elasticity,
+            params.population.border_penalty)
+        self.recorder.record_city(s.year, gross_migration(u2u, u2e, e2u))
 
     # ------------------------------------------------------------------ initialisation (ODD element 5)
     def _initial_policies(self) -> CityPolicies:
@@ -243,13 +269,16 @@ class CnyxModel(mesa.Model):
     def _migrate(self, year: int, population_start: FloatArray, va_real: FloatArray,
                  employment: FloatArray) -> tuple[FloatArray, FloatArray]:
         """(N2)-(N4), (N1): ``[city]`` net migration of ``year`` and year-end population. Movers are drawn from
-        the start-of-year population; the external nodes' real wages first move along their path (N3)."""
+        the start-of-year population; the external nodes' real wages first move along their path (N3). The
+        gross in- and outflows of the year are kept in ``self.gross_migration`` for the recorder."""
         p = self.params.population
         real_wage = labour.average_wage(va_real, employment, self.params.production.capital_share, 1.0)
         self.external_wage = self.external_wage * (1.0 + self.params.at(p.external_real_wage_growth, year))
-        u2u, u2e, e2u = population.migration_flows(population_start, real_wage, self.external_wage, self.migration,
+        system = self.levers.migration_system(self.migration, year)  # public-service integration (PS1)-(PS2)
+        u2u, u2e, e2u = population.migration_flows(population_start, real_wage, self.external_wage, system,
                                                    p.mobile_share, p.wage_elasticity, p.border_penalty)
         migration = population.net_migration(u2u, u2e, e2u)
+        self.gross_migration = gross_migration(u2u, u2e, e2u)
         return migration, population.next_population(population_start, self.params.at(p.natural_growth_rate, year),
                                                      migration)
 
@@ -304,12 +333,13 @@ class CnyxModel(mesa.Model):
             s.employment_share, labour.efficient_sector_shares(s.va_real, alpha), p.labour.reallocation_speed)
         employment = employment_share * employed[:, None]
 
-        # 5. production (P2, P1)
+        # 5. production (P2, P1), with market access (M4)
         base = self.base_state
         public_per_capita = (public_capital / s.population) / (base.public_capital / base.population)
         tfp = production.total_factor_productivity(tfp_trend, employment, self.employment_base, public_per_capita,
                                                    p.production.localisation_elasticity,
                                                    p.production.public_capital_elasticity)
+        tfp = tfp * self.levers.productivity_factor(year)[:, None]
         va_real = production.value_added(tfp, capital_stock, employment, alpha)
 
         # 6. fiscal: taxes where collected (F1-F6); projects' shares of their city-sectors (T7); incumbents'
@@ -322,9 +352,10 @@ class CnyxModel(mesa.Model):
             project_output = self.transfer.after_production(year, va_real, employment, capital_stock,
                                                             taxes_by_sector.sum(axis=2), price_index)
         private_investment = self._private_investment(va_real, capital_stock, year + 1)
+        compensation = self.levers.compensation(year)  # ecological compensation between units (E5)-(E6)
         fiscal_year = self.sharing.year(year, va_real * price_index, taxes_by_sector, tax_city,
                                         private_investment * price_index, self.policies.public_investment_share,
-                                        s.debt, land_discount_cost, project_book)
+                                        s.debt, land_discount_cost, project_book, compensation.net)
         if self.transfer is not None:
             self.transfer.add_park_land(fiscal_year.park_land_investment, self.sharing.p.park_land_cost * price_index,
                                         year + 1)
@@ -343,6 +374,8 @@ class CnyxModel(mesa.Model):
         )
         self._record(fiscal_year.recorded,
                      project_totals(projects, project_output) if self.transfer is not None else None)
+        self.recorder.record_city(year, self.levers.recorded(year, va_real, compensation))
+        self.recorder.record_city(year, self.gross_migration)
 
         # 9. city agents decide next year's public-investment share (F8) and packages (T9), in random order, on
         #    their growth on the ledger they chase (credited when the officials are credited with splits)

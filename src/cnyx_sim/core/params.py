@@ -205,6 +205,63 @@ class SharingParams:
 
 
 @dataclass(frozen=True)
+class MarketAccessParams:
+    """Market access in production (ODD 7.13, equations M1-M4)."""
+
+    is_enabled: bool  # (M4) applied to production; the index (M1)-(M3) is computed either way
+    output_elasticity: float  # eta
+    border_cost: float  # b_B, log points
+    border_cost_removed: FloatArray  # [year] r_t, share of the border cost removed
+    foreign_market_share: FloatArray  # [unit] w_c
+
+
+@dataclass(frozen=True)
+class PublicServiceParams:
+    """Public-service integration in migration (ODD 7.14, equations PS1-PS2)."""
+
+    is_enabled: bool
+    border_friction_removed: FloatArray  # [year] rho_t
+    region_pull: FloatArray  # [year] pi_t, utils
+
+
+@dataclass(frozen=True)
+class EcologyParams:
+    """Energy, CO2, the siting rule and ecological compensation (ODD 7.15, equations E1-E6). Pair arrays are
+    ``[pair]``."""
+
+    is_enabled: bool  # siting (E3-E4) and compensation (E5-E6); (E1)-(E2) are recorded either way
+    energy_intensity: FloatArray  # [sector] 万吨标准煤 per 亿元 (2021 prices)
+    energy_intensity_decline: FloatArray  # [year]
+    co2_per_energy: float  # t CO2 per tce
+    co2_intensity_decline: FloatArray  # [year]
+    chemical_share: FloatArray  # [sector] chi_s
+    riverside_share: FloatArray  # [unit] r_c
+    siting_rule_year: int  # first annual step the rule is in force
+    strip_width: FloatArray  # [year] x_t, km
+    pair_ids: tuple[str, ...]
+    pair_upstream: np.ndarray  # int unit positions
+    pair_downstream: np.ndarray
+    pair_amount: FloatArray  # 亿元 per year (current prices)
+    pair_probability: FloatArray  # monthly probability the target is met
+    pair_start_year: np.ndarray  # int
+    pair_end_year: np.ndarray  # int (open-ended: beyond the horizon)
+
+
+@dataclass(frozen=True)
+class OpeningParams:
+    """Ports, corridors and bonded zones (ODD 7.16, equations O1-O3). Gateway arrays are ``[gateway]``."""
+
+    is_enabled: bool
+    trade_elasticity: float  # theta
+    bonded_zone_utility: float  # b_BZ
+    gateway_names: tuple[str, ...]
+    gateway_year: np.ndarray  # int, first annual step in effect
+    gateway_freight_cut: FloatArray  # kappa
+    gateway_is_bonded: np.ndarray  # bool
+    gateway_units: np.ndarray  # [gateway, unit] bool
+
+
+@dataclass(frozen=True)
 class ParameterDraws:
     """Posterior draws of the fitted growth parameters (docs/model.md 5.6) as deviations from the point values.
 
@@ -242,6 +299,13 @@ class ModelParams:
     transfer: TransferParams | None = None  # None = no industrial transfer (issue 2 model)
     sharing: SharingParams | None = None  # None = no sharing agreements and neutral budgets (issue 2 model)
     parameter_draws: ParameterDraws | None = None  # None = point values only (no parameter uncertainty)
+    # The plan's other levers (issue 10). None = not modelled (the history configuration, hand-built tests);
+    # a loaded scenario always has them, switched by their ``is_enabled`` flags.
+    infrastructure: InfrastructureParams | None = None  # travel times and events (T10), for market access
+    market_access: MarketAccessParams | None = None
+    public_services: PublicServiceParams | None = None
+    ecology: EcologyParams | None = None
+    opening: OpeningParams | None = None
 
     @property
     def years(self) -> np.ndarray:

@@ -23,14 +23,19 @@ rate holds for the total in the baseline.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from cnyx_sim.core.network import TransportNetwork
 from cnyx_sim.core.params import ModelParams
 from cnyx_sim.core.state import FloatArray, Geography, RegionState
 from cnyx_sim.mechanisms import infrastructure, labour
 from cnyx_sim.mechanisms import transfer as rules
 from cnyx_sim.mechanisms.incentives import Package
+
+if TYPE_CHECKING:
+    from cnyx_sim.core.levers import LeverEngine
 
 NONE = -1
 #: Per-unit yearly variables the engine records (recorder ``by_city``); units in ``io.results.UNITS``.
@@ -184,12 +189,14 @@ class TransferEngine:
     base : the base-year state (value added and employment calibrate T6, T7).
     base_package : the packages in force in the base year (T8), which the base-year choice saw.
     rng : the ``transfer`` stream (closures, arrivals, sizes, choices, referral, government-led flags).
-    events_rng : the ``events`` stream (which uncertain infrastructure events happen, drawn once, T10).
+    network : the run's transport network (travel times and which events happen, T10).
+    levers : the run's ``core.levers.LeverEngine``, whose location-utility shift (siting rule E4, gateways O3)
+        is added to (T4); None for none.
     """
 
     def __init__(
         self, params: ModelParams, geography: Geography, base: RegionState, base_package: Package,
-        rng: np.random.Generator, events_rng: np.random.Generator,
+        rng: np.random.Generator, network: TransportNetwork, levers: "LeverEngine | None" = None,
     ) -> None:
         p = params.transfer
         if p is None:
@@ -205,9 +212,10 @@ class TransferEngine:
         self.rng = rng
         self.book = ProjectBook(p.origins + geography.cities.codes, geography.cities.codes,
                                 geography.sectors.codes, p.parks.ids, params.years)
-        infra = p.infrastructure
-        self.events_occurred = infrastructure.draw_event_occurrence(infra.event_probability, events_rng)
-        self._travel_times: dict[int, np.ndarray] = {}
+        self.network = network
+        self.events_occurred = network.events_occurred
+        self.levers = levers
+        self.is_abroad = np.array([o == "abroad" for o in p.origins] + [False] * self.n_units)
         #: [park] 亩 of free land (T6 capacity); closures return land, budgets add it (B9).
         self.park_remaining = p.parks.land_capacity.astype(float).copy()
 
@@ -243,14 +251,8 @@ class TransferEngine:
 
     # ------------------------------------------------------------------ inputs of the choice (T4-T5, T10-T11)
     def travel_times(self, year: int) -> np.ndarray:
-        """(T10) ``[node, node]`` hours in ``year`` (computed once per year)."""
-        if year not in self._travel_times:
-            infra = self.p.infrastructure
-            self._travel_times[year] = infrastructure.travel_times(
-                infra.base_travel_time, infra.event_year, self.events_occurred, infra.event_pairs,
-                infra.event_hours, year,
-            )
-        return self._travel_times[year]
+        """(T10) ``[node, node]`` hours in ``year`` (the run's network)."""
+        return self.network.travel_times(year)
 
     def _national_growth(self, year: int) -> float:
         """G_t of (T4), (T11): the national real growth index up to last year (base year = 1)."""
@@ -274,11 +276,14 @@ class TransferEngine:
         times = self.travel_times(year)
         rows = self.origin_travel_row
         origin_time = np.where(rows[:, None] >= 0, times[np.maximum(rows, 0)][:, : self.n_units], 0.0)
-        return rules.unit_utilities(
+        utility = rules.unit_utilities(
             state.va_real.T / growth, wage / (self.base_mean_wage * external_index), package.land_discount,
             package.tax_rebate, package.service_quality, access / (self.base_mean_access * growth), origin_time,
             self.coefficients,
         )
+        shift = None if self.levers is None else self.levers.location_utility(year, self.is_abroad,
+                                                                             self.p.beta_access)  # (E4), (O3)
+        return utility if shift is None else utility + shift
 
     def _alternative_utilities(self, year: int, unit_utility: np.ndarray) -> np.ndarray:
         """(T5) ``[origin, sector, unit + park]``: the units and the parks open to each sector in ``year``."""

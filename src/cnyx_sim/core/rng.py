@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 #: Stream names. Append only, never reorder: the position of a name fixes its child seed.
-STREAMS: tuple[str, ...] = ("mesa", "shocks", "transfer", "fiscal", "events", "sharing", "parameters", "macro")
+STREAMS: tuple[str, ...] = ("mesa", "shocks", "transfer", "fiscal", "events", "sharing", "parameters", "macro",
+                           "ecology")
 
 
 def run_seed_sequence(seed: int, run: int) -> np.random.SeedSequence:

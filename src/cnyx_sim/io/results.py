@@ -79,6 +79,16 @@ UNITS: dict[str, str] = {
     "incentive_cost": NOMINAL,
     "budget_balance": NOMINAL,
     "debt": NOMINAL,
+    # the plan's other levers (issue 10, ODD 7.13-7.16)
+    "market_access_index": "index (2021=1)",  # region: value-added-weighted mean of the units
+    "energy_use": "万吨标准煤",
+    "co2_emissions": "万吨 CO2",
+    "eco_compensation_paid": NOMINAL,
+    "eco_compensation_received": NOMINAL,
+    "migration_in": PERSONS,  # gross flows of (N2)-(N3); cnyx = sum of units (moves between units included)
+    "migration_out": PERSONS,
+    "migration_in_external": PERSONS,  # the part from / to the external nodes; cnyx = the region's flows with outside
+    "migration_out_external": PERSONS,
 }
 
 #: Columns and dtypes of sharing.parquet (output contract): one row per transfer of city-level tax revenue.
@@ -137,6 +147,14 @@ def unit_level_arrays(result: RunResult) -> dict[str, np.ndarray]:
     for name in SHARING_VARIABLES:
         if name in city:
             out[name] = _unit_and_region(city[name], None)
+    for name in ("energy_use", "co2_emissions", "eco_compensation_paid", "eco_compensation_received", "migration_in",
+                 "migration_out", "migration_in_external", "migration_out_external"):
+        if name in city:
+            out[name] = _unit_and_region(city[name], None)
+    if "market_access_index" in city:
+        gdp = out["gdp_real"][:, :-1]
+        out["market_access_index"] = _unit_and_region(
+            city["market_access_index"], (city["market_access_index"] * gdp).sum(axis=1) / gdp.sum(axis=1))
     if "industry_va_credited_nominal" in out:
         out["industry_va_credited_real"] = out["industry_va_credited_nominal"] / rec.price_index[:, None]
     for tax in rec.taxes:

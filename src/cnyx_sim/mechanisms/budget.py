@@ -6,7 +6,8 @@ For unit ``c`` in year ``t`` (nominal 亿元):
 
     (B1)  T_c   = tau_T * R_c                       transfers from upper levels, R_c = revenue after sharing
                                                     (tau_T: assumption; default 0 = transfers left out)
-    (B2)  Rev_c = R_c + T_c
+    (B2)  Rev_c = R_c + T_c + E_c                     E_c: net ecological compensation received (E6 of
+                                                    ``mechanisms.ecology``; 0 without compensation pairs)
     (B3)  C_c   = (1 - s_G,c) * Rev_c               current spending tracks revenue (assumption)
     (B4)  IG*_c = s_G,c * Rev_c                     planned public investment; s_G from (F8)
     (B5)  Int_c = r * D_c,t                         interest on last year's debt
@@ -68,6 +69,7 @@ def budget_year(
     interest_rate: float,
     debt_limit_to_revenue: float,
     park_land_share: float,
+    other_transfers: FloatArray | float = 0.0,
 ) -> BudgetOutcome:
     """Equations (B1)-(B9) for all units.
 
@@ -81,9 +83,11 @@ def budget_year(
     interest_rate : r, 1/yr.
     debt_limit_to_revenue : l, borrowing limit as a multiple of revenue.
     park_land_share : psi, share of public investment spent on developing park land.
+    other_transfers : [unit] E_c, net transfers between the units outside tax sharing (ecological
+        compensation, E6), 亿元; they sum to zero over the region.
     """
     transfers = transfer_rate * revenue_after_sharing                                     # (B1)
-    revenue = revenue_after_sharing + transfers                                           # (B2)
+    revenue = revenue_after_sharing + transfers + other_transfers                         # (B2)
     current = (1.0 - investment_share) * revenue                                          # (B3)
     planned = fiscal.public_investment(revenue, investment_share)                         # (B4) = (F7)
     interest = interest_rate * debt                                                       # (B5)

@@ -16,15 +16,19 @@ import numpy as np
 
 from cnyx_sim.core.params import (
     CapitalParams,
+    EcologyParams,
     FiscalParams,
     IncentiveParams,
     InfrastructureParams,
     LabourParams,
     MacroParams,
+    MarketAccessParams,
     ModelParams,
+    OpeningParams,
     ParkParams,
     PopulationParams,
     ProductionParams,
+    PublicServiceParams,
     SharingParams,
     TransferParams,
 )
@@ -93,6 +97,50 @@ def build_params(loaded: "LoadedScenario", calibration: Any = None) -> ModelPara
         transfer=build_transfer_params(loaded, calibration),
         sharing=build_sharing_params(loaded, calibration),
         parameter_draws=loaded.parameter_draws,
+        infrastructure=(_infrastructure(loaded, tuple(calibration.base.geography.cities.codes) + EXTERNAL_NODES)
+                        if loaded.travel_times is not None else None),
+        market_access=fill(MarketAccessParams, s.market_access, is_enabled=s.market_access.enabled),
+        public_services=fill(PublicServiceParams, s.public_services, is_enabled=s.public_services.enabled),
+        ecology=_ecology(s, calibration.base.geography.cities.codes),
+        opening=_opening(s, calibration.base.geography.cities.codes),
+    )
+
+
+def siting_rule_year(date) -> int:
+    """(E3): the first annual step a siting rule binds: the year of its date when it is in force for most of
+    that year (dated by 30 June), else the next year. 长江保护法 (2021-03-01) binds the base year 2021, so the
+    base-year calibration of location choice (T6) already sees it."""
+    return date.year if (date.month, date.day) <= (6, 30) else date.year + 1
+
+
+def _ecology(s, units) -> EcologyParams:
+    """Energy, CO2, siting and compensation pairs (E1-E6); pairs default to the whole horizon."""
+    eco, pairs = s.ecology, s.ecology.compensation
+    first, never = s.years.start + 1, 10_000
+    return fill(
+        EcologyParams, eco, is_enabled=eco.enabled, siting_rule_year=siting_rule_year(eco.siting_rule_date),
+        pair_ids=tuple(p.id for p in pairs),
+        pair_upstream=np.array([units.index(p.upstream) for p in pairs], dtype=int),
+        pair_downstream=np.array([units.index(p.downstream) for p in pairs], dtype=int),
+        pair_amount=np.array([p.amount for p in pairs], dtype=float),
+        pair_probability=np.array([p.target_met_probability for p in pairs], dtype=float),
+        pair_start_year=np.array([first if p.start_year is None else p.start_year for p in pairs], dtype=int),
+        pair_end_year=np.array([never if p.end_year is None else p.end_year for p in pairs], dtype=int),
+    )
+
+
+def _opening(s, units) -> OpeningParams:
+    """Gateways after the base year (O1-O3); those in effect by the base year are part of the base."""
+    op = s.opening
+    gateways = [g for g in op.gateways if effective_year(g.date) > s.years.start]
+    return fill(
+        OpeningParams, op, is_enabled=op.enabled,
+        gateway_names=tuple(g.name for g in gateways),
+        gateway_year=np.array([effective_year(g.date) for g in gateways], dtype=int),
+        gateway_freight_cut=np.array([g.freight_cut for g in gateways], dtype=float),
+        gateway_is_bonded=np.array([g.kind == "bonded_zone" for g in gateways], dtype=bool),
+        gateway_units=np.array([[u in g.units for u in units] for g in gateways], dtype=bool).reshape(
+            len(gateways), len(units)),
     )
 
 

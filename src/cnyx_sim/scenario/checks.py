@@ -176,10 +176,40 @@ def check_events(s: Scenario, data: CheckData) -> list[Problem]:
 
 
 def _dated(s: Scenario) -> Iterator[tuple[tuple, dt.date, str]]:
-    """Dated items that act from an annual step on (T8, T10): key path, date, what it is."""
+    """Dated items that act from an annual step on (T8, T10, O1): key path, date, what it is."""
     for e, event in enumerate(s.infrastructure.events):
         yield ("infrastructure", "events", e, "date"), event.date, f"event {event.name!r}"
     yield ("incentives", "regime_date"), s.incentives.regime_date, "the fair-competition regime"
+    for g, gateway in enumerate(s.opening.gateways):
+        yield ("opening", "gateways", g, "date"), gateway.date, f"gateway {gateway.name!r}"
+
+
+# ------------------------------------------------------------------------------------- ecology and opening-up
+def check_levers(s: Scenario, data: CheckData) -> list[Problem]:
+    """Compensation pairs join two different known units, ids unique, end not before start; gateways serve
+    known units."""
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for k, pair in enumerate(s.ecology.compensation):
+        base = ("ecology", "compensation", k)
+        if pair.id in seen:
+            problems.append(Problem(base + ("id",), f"duplicate compensation pair id {pair.id!r}"))
+        seen.add(pair.id)
+        for key in ("upstream", "downstream"):
+            code = getattr(pair, key)
+            if code not in data.units:
+                problems.append(Problem(base + (key,), _unknown("region code", code, data.units)))
+        if pair.upstream == pair.downstream:
+            problems.append(Problem(base + ("downstream",), "a compensation pair needs two different units"))
+        if pair.start_year is not None and pair.end_year is not None and pair.end_year < pair.start_year:
+            problems.append(Problem(base + ("end_year",), f"end_year {pair.end_year} is before start_year "
+                                                          f"{pair.start_year}"))
+    for g, gateway in enumerate(s.opening.gateways):
+        for i, code in enumerate(gateway.units):
+            if code not in data.units:
+                problems.append(Problem(("opening", "gateways", g, "units", i),
+                                        _unknown("region code", code, data.units)))
+    return problems
 
 
 def check_dates_in_horizon(s: Scenario, data: CheckData) -> list[Problem]:
@@ -223,6 +253,7 @@ CHECKS: tuple[Check, ...] = (
     check_programmes,
     check_events,
     check_sharing,
+    check_levers,
     check_project_volume,
     check_dates_in_horizon,
 )

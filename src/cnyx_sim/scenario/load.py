@@ -65,7 +65,7 @@ class LoadedScenario:
     resolved : the scenario as plain JSON-able data (what the manifest records).
     content_hash : sha256 of the canonical JSON of ``resolved``.
     calibration : the calibration data the scenario was validated against.
-    travel_times : the base-year travel-time table (None without industrial transfer).
+    travel_times : the base-year travel-time table (None without industrial transfer and market access).
     parameter_draws : posterior draws of the fitted parameters (None: point values only).
     warnings : one-line, located warnings (dates with no effect inside the simulated years).
     """
@@ -142,7 +142,7 @@ def _calibration(doc: ResolvedScenarioDoc, frame: _Frame, limits: Limits) -> Cal
 
 def _travel_times(doc: ResolvedScenarioDoc, scenario: Scenario, calibration: Calibration,
                   limits: Limits) -> TravelTimes | None:
-    if not scenario.transfer.enabled:
+    if not (scenario.transfer.enabled or scenario.market_access.enabled):
         return None
     name = scenario.infrastructure.travel_times_file
     path = (Path(doc.path).parent / name).resolve() if name is not None else calibration.directory / DEFAULT_TRAVEL_TIMES

@@ -25,6 +25,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from cnyx_sim.scenario.schema_levers import Ecology, MarketAccess, Opening, PublicServices
 from cnyx_sim.scenario.schema_sharing import Budget, Sharing, Statistics
 from cnyx_sim.scenario.schema_transfer import Incentives, Infrastructure, Park, Transfer
 from cnyx_sim.scenario.types import (
@@ -356,6 +357,10 @@ class Scenario(Section):
     sharing: Sharing = Field(default_factory=dict)
     statistics: Statistics = Field(default_factory=dict)
     budget: Budget = Field(default_factory=dict)
+    market_access: MarketAccess = Field(default_factory=dict)
+    public_services: PublicServices = Field(default_factory=dict)
+    ecology: Ecology = Field(default_factory=dict)
+    opening: Opening = Field(default_factory=dict)
     calibration: CalibrationSection = Field(default_factory=dict)
 
 #: Sections whose fields are model parameters (documented in docs/model.md's table).
@@ -374,5 +379,9 @@ PARAMETER_SECTIONS: dict[str, type[Section]] = {
     "sharing": Sharing,
     "statistics": Statistics,
     "budget": Budget,
+    "market_access": MarketAccess,
+    "public_services": PublicServices,
+    "ecology": Ecology,
+    "opening": Opening,
     "calibration": CalibrationSection,
 }

@@ -471,10 +471,12 @@ def per_unit_sector(item: Any, *, optional: bool = False) -> Any:
     return _typed(Union[arms] if len(arms) > 1 else arms[0], Resolve("unit_sector"))
 
 
-def per_unit(item: Any, *, complete: bool = False, optional: bool = False, scalar: bool = True) -> Any:
-    """``{unit: item}`` (and one ``item`` for all units when ``scalar``); resolves over the region's units."""
+def per_unit(item: Any, *, complete: bool = False, optional: bool = False, scalar: bool = True,
+             missing: float | None = None) -> Any:
+    """``{unit: item}`` (and one ``item`` for all units when ``scalar``); resolves over the region's units.
+    With ``missing``, units a mapping leaves out take that value (else the field's default supplies them)."""
     arms = ((item,) if scalar else ()) + (dict[str, item],) + ((type(None),) if optional else ())
-    return _typed(Union[arms] if len(arms) > 1 else arms[0], Resolve("unit", complete=complete))
+    return _typed(Union[arms] if len(arms) > 1 else arms[0], Resolve("unit", complete=complete, missing=missing))
 
 
 def per_province(item: Any) -> Any:

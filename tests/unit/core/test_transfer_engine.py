@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from cnyx_sim.core.network import TransportNetwork
 from cnyx_sim.core.projects import PROJECT_VARIABLES, TransferEngine, project_totals
 from cnyx_sim.mechanisms.incentives import Package
 
@@ -15,11 +16,11 @@ EXTERNAL_AT_BASE = np.ones(1)
 
 def engine(tiny, transfer=None, seed=0):
     params = tiny.params(transfer=transfer or tiny.transfer())
-    return TransferEngine(params, tiny.geography, tiny.state(), NO_PACKAGE, np.random.default_rng(seed),
-                          np.random.default_rng(seed + 1))
+    network = TransportNetwork(params.transfer.infrastructure, np.random.default_rng(seed + 1))
+    return TransferEngine(params, tiny.geography, tiny.state(), NO_PACKAGE, np.random.default_rng(seed), network)
 
 
-def test_the_engine_is_built_from_explicit_inputs_and_draws_events_from_the_stream_it_is_given(tiny):
+def test_the_engine_is_built_from_explicit_inputs_and_sees_the_events_its_network_drew(tiny):
     built = engine(tiny, seed=7)
     # one event with probability 0.5: one uniform from the events stream decides it (T10)
     assert built.events_occurred.tolist() == (np.random.default_rng(8).random(1) < 0.5).tolist()
