@@ -65,6 +65,14 @@ UNITS: dict[str, str] = {
     "project_va_nominal": NOMINAL,
     "project_jobs": PERSONS,
     "project_tax_gross": NOMINAL,
+    # projects as producers and investment accounting (issue 9, ODD 7.3, 7.7); per unit, region = sum of units
+    "project_signed_value": NOMINAL,
+    "project_capital": REAL,
+    "project_local_purchases": NOMINAL,
+    "capital_written_off": REAL,
+    "incumbent_investment": NOMINAL,
+    "supplier_investment": NOMINAL,
+    "crowded_out_investment": NOMINAL,
     # fiscal system (issue 4, ODD 7.10-7.12); per unit, region = sum of units
     "gdp_credited_nominal": NOMINAL,
     "gdp_credited_to_external": NOMINAL,
@@ -93,7 +101,8 @@ PROJECT_COLUMNS = ["scenario", "run", "project_id", "sector", "origin", "year_ar
 #: Extra columns after the contract ones (units: investment 亿元 2021 prices; va/tax 亿元 current prices).
 PROJECT_EXTRA_COLUMNS = ["referral_region", "is_government_led", "relocated_from", "full_production_year",
                          "closed_year", "va_nominal_last_year", "jobs_last_year", "tax_gross_last_year",
-                         "va_nominal_cumulative", "tax_gross_cumulative"]
+                         "va_nominal_cumulative", "tax_gross_cumulative", "signed_investment", "is_realised",
+                         "productivity"]
 #: dtypes of projects.parquet: fixed, so a run (or batch chunk) without projects writes the same schema.
 PROJECT_DTYPES: dict[str, str] = {
     "scenario": "str", "run": "int64", "project_id": "int64", "sector": "str", "origin": "str",
@@ -104,6 +113,8 @@ PROJECT_DTYPES: dict[str, str] = {
     "full_production_year": "Int64", "closed_year": "Int64", "va_nominal_last_year": "float64",
     "jobs_last_year": "float64", "tax_gross_last_year": "float64", "va_nominal_cumulative": "float64",
     "tax_gross_cumulative": "float64",
+    # issue 9: signed value (亿元 2021 prices), whether the signing was carried out (开工), TFP relative to the host
+    "signed_investment": "float64", "is_realised": "bool", "productivity": "float64",
 }
 
 
@@ -128,8 +139,10 @@ def unit_level_arrays(result: RunResult) -> dict[str, np.ndarray]:
     for name in ("population", "net_migration", "tax_revenue_gross", "tax_local_collected",
                  "public_investment", "public_capital"):
         out[name] = _unit_and_region(city[name], None)
-    for name in ("projects_arrived", "projects_relocated_in", "project_investment", "project_va_nominal",
-                 "project_jobs", "project_tax_gross"):
+    from cnyx_sim.core.model import INVESTMENT_VARIABLES
+    from cnyx_sim.core.projects import PROJECT_VARIABLES
+
+    for name in PROJECT_VARIABLES + INVESTMENT_VARIABLES:
         if name in city:
             out[name] = _unit_and_region(city[name], None)
     from cnyx_sim.core.sharing import SHARING_VARIABLES
@@ -178,7 +191,7 @@ def projects_frame(result: RunResult) -> pd.DataFrame:
     end_year = int(result.years[-1])
     params = result.params.transfer
     stage = stage_at_age(end_year - book.year_arrived, params.construction_years, len(params.ramp_up_shares),
-                         book.closed_year > 0)
+                         book.closed_year > 0, ~book.is_realised)
     stage = np.where(book.host < 0, -1, stage)
     stage_names = np.array(list(STAGES) + ["outside"], dtype=object)
     frame = pd.DataFrame({
@@ -202,6 +215,9 @@ def projects_frame(result: RunResult) -> pd.DataFrame:
         "tax_gross_last_year": book.tax_gross[:, -1],
         "va_nominal_cumulative": book.va_nominal.sum(axis=1),
         "tax_gross_cumulative": book.tax_gross.sum(axis=1),
+        "signed_investment": book.signed_investment,
+        "is_realised": book.is_realised,
+        "productivity": book.productivity,
     })
     # Object columns of strings become pandas' "str" dtype on construction: the dtypes already equal
     # PROJECT_DTYPES (tested), so no (slow) astype here.
