@@ -208,7 +208,7 @@ def projects_frame(result: RunResult) -> pd.DataFrame:
         "referral_region": unit_or_none[book.referral],
         "is_government_led": book.is_government_led,
         "relocated_from": unit_or_none[book.relocated_from],
-        "full_production_year": _nullable_years(book.full_production_year, book.host >= 0),
+        "full_production_year": _nullable_years(book.full_production_year, (book.host >= 0) & book.is_realised),
         "closed_year": _nullable_years(book.closed_year, book.closed_year > 0),
         "va_nominal_last_year": book.va_nominal[:, -1],
         "jobs_last_year": book.jobs[:, -1],

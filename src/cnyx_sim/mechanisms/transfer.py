@@ -95,7 +95,8 @@ def poisson_quantile(uniform: FloatArray, rate: FloatArray) -> np.ndarray:
         k = np.arange(top + 1)
         # log pmf by the log-gamma recursion: ln p_k = -lam + k ln lam - ln k!
         log_pmf = -lam + k * np.log(lam) - np.concatenate([[0.0], np.cumsum(np.log(k[1:]))])
-        cdf = np.cumsum(np.exp(log_pmf))
+        with np.errstate(under="ignore"):  # far tails underflow to 0, which is what they are
+            cdf = np.cumsum(np.exp(log_pmf))
         out.flat[i] = min(int(np.searchsorted(cdf, u * cdf[-1], side="right")), top)
     return out
 

@@ -148,7 +148,7 @@ def edit(path: Path, old: str, new: str) -> int:
 
 def test_the_shipped_calibration_loads_with_file_hashes():
     calibration = load_calibration()
-    assert set(calibration.files) == {"regions.csv", "sectors.csv", "base_year_2021.csv"}
+    assert set(calibration.files) == {"regions.csv", "sectors.csv", "base_year_2021.csv", "io_coefficients.csv"}
     assert calibration.base.population.min() > 0
 
 
