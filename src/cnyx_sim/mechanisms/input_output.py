@@ -31,25 +31,29 @@ def purchases_by_supplier_sector(value_added: FloatArray, coefficients: FloatArr
                                  local_share: float) -> FloatArray:
     """(IO1)-(IO2): ``[unit, supplier sector]`` local purchases of the projects whose ``[unit, sector]`` value
     added is ``value_added``."""
-    gross_output = np.divide(value_added, va_ratio[None, :], out=np.zeros_like(value_added),
-                             where=va_ratio[None, :] > 0)
-    return local_share * gross_output @ coefficients.T
+    with np.errstate(under="ignore"):  # negligible flows underflow to 0, which they are
+        gross_output = np.divide(value_added, va_ratio[None, :], out=np.zeros_like(value_added),
+                                 where=va_ratio[None, :] > 0)
+        return local_share * gross_output @ coefficients.T
 
 
 def supplier_weights(supplier_va: FloatArray, travel_time: FloatArray, decay: float) -> FloatArray:
     """(IO3): ``[buyer unit, supplier unit, supplier sector]`` shares of a buyer's purchases (rows sum to 1
     over supplier units where the sector exists anywhere)."""
-    raw = supplier_va[None, :, :] * np.exp(-decay * travel_time)[:, :, None]
-    total = raw.sum(axis=1, keepdims=True)
-    return np.divide(raw, total, out=np.zeros_like(raw), where=total > 0)
+    with np.errstate(under="ignore"):
+        raw = supplier_va[None, :, :] * np.exp(-decay * travel_time)[:, :, None]
+        total = raw.sum(axis=1, keepdims=True)
+        return np.divide(raw, total, out=np.zeros_like(raw), where=total > 0)
 
 
 def allocate_purchases(purchases: FloatArray, weights: FloatArray) -> FloatArray:
     """(IO3): ``[supplier unit, supplier sector]`` purchases received, from ``[buyer unit, supplier sector]``."""
-    return np.einsum("hs,hcs->cs", purchases, weights)
+    with np.errstate(under="ignore"):
+        return np.einsum("hs,hcs->cs", purchases, weights)
 
 
 def supplier_capacity_investment(received: FloatArray, va_ratio: FloatArray,
                                  capital_output: FloatArray) -> FloatArray:
     """(IO4): ``[unit, sector]`` suppliers' investment for purchases ``received`` at full production."""
-    return capital_output * va_ratio[None, :] * received
+    with np.errstate(under="ignore"):
+        return capital_output * va_ratio[None, :] * received

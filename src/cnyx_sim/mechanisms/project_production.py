@@ -43,4 +43,5 @@ def producer_shares(effective: FloatArray, city: np.ndarray, sector: np.ndarray,
                     effective_total: FloatArray) -> FloatArray:
     """(J2): ``[project]`` share ``e_j / K^eff_cs`` of each project in its city-sector's output and labour."""
     total = effective_total[city, sector]
-    return np.divide(effective, total, out=np.zeros(len(effective)), where=total > 0)
+    with np.errstate(under="ignore"):
+        return np.divide(effective, total, out=np.zeros(len(effective)), where=total > 0)
