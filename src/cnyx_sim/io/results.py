@@ -185,29 +185,29 @@ def projects_frame(result: RunResult) -> pd.DataFrame:
     columns = PROJECT_COLUMNS + PROJECT_EXTRA_COLUMNS
     if book is None or len(book) == 0:
         return pd.DataFrame({c: pd.Series(dtype=PROJECT_DTYPES[c]) for c in columns})
-    units = np.array(list(book.unit_codes) + ["outside"], dtype=object)
-    parks = np.array(list(book.park_ids) + ["none"], dtype=object)
-    unit_or_none = np.array(list(book.unit_codes) + [None], dtype=object)
+    units = list(book.unit_codes) + ["outside"]
+    parks = list(book.park_ids) + ["none"]
+    unit_or_none = list(book.unit_codes) + [None]
     end_year = int(result.years[-1])
     params = result.params.transfer
     stage = stage_at_age(end_year - book.year_arrived, params.construction_years, len(params.ramp_up_shares),
                          book.closed_year > 0, ~book.is_realised)
     stage = np.where(book.host < 0, -1, stage)
-    stage_names = np.array(list(STAGES) + ["outside"], dtype=object)
+    stage_names = list(STAGES) + ["outside"]
     frame = pd.DataFrame({
-        "scenario": result.scenario,
+        "scenario": _strings([result.scenario], np.zeros(len(book), dtype=np.int64)),
         "run": np.int64(result.run),
         "project_id": book.project_id,
-        "sector": np.array(book.sector_codes, dtype=object)[book.sector],
-        "origin": np.array(book.origin_codes, dtype=object)[book.origin],
+        "sector": _strings(book.sector_codes, book.sector),
+        "origin": _strings(book.origin_codes, book.origin),
         "year_arrived": book.year_arrived.astype("int64"),
-        "host_region": units[book.host],
-        "park": parks[book.park],
+        "host_region": _strings(units, book.host),
+        "park": _strings(parks, book.park),
         "investment": book.investment,
-        "stage_final": stage_names[stage],
-        "referral_region": unit_or_none[book.referral],
+        "stage_final": _strings(stage_names, stage),
+        "referral_region": _strings(unit_or_none, book.referral),
         "is_government_led": book.is_government_led,
-        "relocated_from": unit_or_none[book.relocated_from],
+        "relocated_from": _strings(unit_or_none, book.relocated_from),
         "full_production_year": _nullable_years(book.full_production_year, (book.host >= 0) & book.is_realised),
         "closed_year": _nullable_years(book.closed_year, book.closed_year > 0),
         "va_nominal_last_year": book.va_nominal[:, -1],
@@ -219,9 +219,15 @@ def projects_frame(result: RunResult) -> pd.DataFrame:
         "is_realised": book.is_realised,
         "productivity": book.productivity,
     })
-    # Object columns of strings become pandas' "str" dtype on construction: the dtypes already equal
-    # PROJECT_DTYPES (tested), so no (slow) astype here.
+    # The string columns are built as pandas' "str" arrays: the dtypes already equal PROJECT_DTYPES (tested),
+    # so no (slow) astype here.
     return frame[columns]
+
+
+def _strings(labels, codes: np.ndarray):
+    """A ``str`` column of ``labels[codes]`` (code -1 = the last label), converting each label once (a run has
+    tens of thousands of projects but a dozen labels)."""
+    return pd.array(list(labels), dtype="str").take(np.asarray(codes, dtype=np.int64))
 
 
 def _nullable_years(years: np.ndarray, present: np.ndarray) -> pd.arrays.IntegerArray:

@@ -1,6 +1,7 @@
-"""Scenario sections of industrial transfer (issue 3): ``transfer``, ``parks``, ``incentives``,
-``infrastructure``. Equations (T1)-(T12) are in ``cnyx_sim.mechanisms.transfer``, ``.incentives`` and
-``.infrastructure``; docs/model.md 7.7-7.9 explains them.
+"""Scenario sections of industrial transfer (issues 3, 9): ``transfer``, ``parks``, ``incentives``,
+``infrastructure``. Equations (T1)-(T11), (J1)-(J3), (IO1)-(IO4) and (K4)-(K6) are in the mechanisms
+``transfer``, ``project_production``, ``input_output``, ``capital``, ``incentives`` and ``infrastructure``;
+docs/model.md 7.3 and 7.7-7.9 explain them.
 
 Parks carry no tax/statistics sharing keys here: the fiscal issue adds a ``sharing`` section that refers
 to park ids.
