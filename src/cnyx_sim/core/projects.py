@@ -150,7 +150,8 @@ class ProjectBook:
         self.years = np.asarray(years)
         self.n = 0
         self._columns = {name: np.zeros(capacity, dtype=kind) for name, kind in self.SCALAR_COLUMNS.items()}
-        self._yearly = {name: np.zeros((capacity, len(self.years))) for name in self.YEARLY_COLUMNS}
+        # year-major storage (a year's column is contiguous: written and read once a year); exposed [project, year]
+        self._yearly = {name: np.zeros((len(self.years), capacity)) for name in self.YEARLY_COLUMNS}
 
     def __len__(self) -> int:
         return self.n
@@ -161,7 +162,7 @@ class ProjectBook:
             return columns[name][: self.n]
         yearly = self.__dict__.get("_yearly", {})
         if name in yearly:
-            return yearly[name][: self.n]
+            return yearly[name][:, : self.n].T
         raise AttributeError(name)
 
     @property
@@ -179,8 +180,8 @@ class ProjectBook:
             grown[: self.n] = column[: self.n]
             self._columns[name] = grown
         for name, column in self._yearly.items():
-            grown = np.zeros((capacity, column.shape[1]))
-            grown[: self.n] = column[: self.n]
+            grown = np.zeros((column.shape[0], capacity))
+            grown[:, : self.n] = column[:, : self.n]
             self._yearly[name] = grown
 
     def reserve(self, capacity: int) -> None:
@@ -201,7 +202,7 @@ class ProjectBook:
         self._columns[name][rows] = values
 
     def set_yearly(self, name: str, year_index: int, rows: np.ndarray, values) -> None:
-        self._yearly[name][rows, year_index] = values
+        self._yearly[name][year_index, rows] = values
 
 
 @dataclass(frozen=True)

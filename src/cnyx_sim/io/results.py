@@ -213,8 +213,9 @@ def projects_frame(result: RunResult) -> pd.DataFrame:
         "va_nominal_last_year": book.va_nominal[:, -1],
         "jobs_last_year": book.jobs[:, -1],
         "tax_gross_last_year": book.tax_gross[:, -1],
-        "va_nominal_cumulative": book.va_nominal.sum(axis=1),
-        "tax_gross_cumulative": book.tax_gross.sum(axis=1),
+        # summed in project-major order (the book stores years contiguously), as the golden outputs were
+        "va_nominal_cumulative": np.ascontiguousarray(book.va_nominal).sum(axis=1),
+        "tax_gross_cumulative": np.ascontiguousarray(book.tax_gross).sum(axis=1),
         "signed_investment": book.signed_investment,
         "is_realised": book.is_realised,
         "productivity": book.productivity,

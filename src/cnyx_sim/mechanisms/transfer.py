@@ -46,6 +46,8 @@ unit's share (Schmidheiny & Brülhart 2011).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 FloatArray = np.ndarray
@@ -83,7 +85,8 @@ def poisson_quantile(uniform: FloatArray, rate: FloatArray) -> np.ndarray:
     """(T2): the Poisson(``rate``) count at probability ``uniform`` (inverse CDF), elementwise.
 
     Inversion makes the count a monotone function of the rate for a given uniform: a scenario with a higher
-    rate gets the same projects plus more (common random numbers), one with the same rate the same count.
+    rate gets the same projects plus more (common random numbers), one with the same rate the same count. The
+    CDF is summed over ``rate -/+ 12 sqrt(rate) + 30`` (the mass outside is below 1e-30).
     """
     uniform = np.atleast_1d(np.asarray(uniform, dtype=float))
     rate = np.broadcast_to(np.asarray(rate, dtype=float), uniform.shape)
@@ -91,13 +94,14 @@ def poisson_quantile(uniform: FloatArray, rate: FloatArray) -> np.ndarray:
     for i, (u, lam) in enumerate(zip(uniform.ravel(), rate.ravel())):
         if lam <= 0.0:
             continue
-        top = int(lam + 12.0 * np.sqrt(lam) + 30.0)
-        k = np.arange(top + 1)
-        # log pmf by the log-gamma recursion: ln p_k = -lam + k ln lam - ln k!
-        log_pmf = -lam + k * np.log(lam) - np.concatenate([[0.0], np.cumsum(np.log(k[1:]))])
+        width = 12.0 * math.sqrt(lam) + 30.0
+        low, top = max(int(lam - width), 0), int(lam + width)
+        k = np.arange(low, top + 1)
+        # ln p_k = -lam + k ln lam - ln k!, with ln low! from lgamma and the rest by cumulative logs
+        log_factorial = math.lgamma(low + 1) + np.concatenate([[0.0], np.cumsum(np.log(k[1:]))])
         with np.errstate(under="ignore"):  # far tails underflow to 0, which is what they are
-            cdf = np.cumsum(np.exp(log_pmf))
-        out.flat[i] = min(int(np.searchsorted(cdf, u * cdf[-1], side="right")), top)
+            cdf = np.cumsum(np.exp(-lam + k * math.log(lam) - log_factorial))
+        out.flat[i] = low + min(int(np.searchsorted(cdf, u * cdf[-1], side="right")), top - low)
     return out
 
 
@@ -262,12 +266,12 @@ def choose_with_capacity(
         best_value = sub[np.arange(len(pending)), best]
         drawn = np.where(best_value > outside_total[pending], best, OUTSIDE)
         choice[pending] = drawn
-        order = np.argsort(priority[pending], kind="stable")
         redraw = np.zeros(len(pending), dtype=bool)
         for k in range(n_parks):
-            takers = order[drawn[order] == n_units + k]
+            takers = np.flatnonzero(drawn == n_units + k)
             if len(takers) == 0:
                 continue
+            takers = takers[np.argsort(priority[pending[takers]], kind="stable")]
             fits = np.cumsum(land_need[pending[takers]]) <= remaining[k]
             # Admission stops at the first project that does not fit: the park is full for this year.
             admitted = takers[np.cumsum(~fits) == 0]
