@@ -10,8 +10,13 @@ checks the same identities on output tables (e.g. a results folder read back). T
 3. per unit: after-sharing = collected − paid + received (S8);
 4. ledger: Σ sharing.parquet amounts by payer = the unit's ``sharing_paid``, by region receiver =
    ``sharing_received``, to external partners by payer = ``sharing_to_external``;
-5. region ``cnyx`` = Σ units for the fiscal-block variables;
-6. ecological compensation (E6): over the units, Σ paid = Σ received (the flows stay inside the region).
+5. region ``cnyx`` = Σ units for the fiscal-block, investment and ecology variables;
+6. investment (K6): per unit, official FAI = incumbents' investment (with their supplier capacity) + projects'
+   construction spending + public investment;
+7. capital (K3, T7, on a run's arrays, :func:`check_run`): per unit, capital_t = (1 - delta) capital_{t-1} +
+   (incumbent + project investment)_{t-1} / P_{t-1} - capital written off_t: every yuan invested enters the
+   capital stock once, and only closures and relocations take capital out;
+8. ecological compensation (E6): over the units, Σ paid = Σ received (the flows stay inside the region).
 
 A failure raises :class:`AccountingError` with one line naming the identity, region, year and difference.
 """
@@ -26,7 +31,9 @@ REGION_TOTAL = "cnyx"
 ADDITIVE = ("gdp_nominal", "gdp_credited_nominal", "gdp_credited_to_external", "industry_va_credited_nominal",
             "fai_nominal", "fai_credited_nominal", "tax_local_collected", "tax_local_after_sharing",
             "sharing_paid", "sharing_received", "sharing_to_external", "incentive_cost", "budget_balance", "debt",
-            "public_investment", "eco_compensation_paid", "eco_compensation_received", "energy_use", "co2_emissions")
+            "public_investment", "incumbent_investment", "supplier_investment", "crowded_out_investment",
+            "project_investment", "project_capital", "capital_written_off", "project_va_nominal",
+            "eco_compensation_paid", "eco_compensation_received", "energy_use", "co2_emissions")
 #: Relative tolerance (to the size of the totals involved) and absolute floor, 亿元.
 RTOL, ATOL = 1e-9, 1e-9
 
@@ -106,7 +113,12 @@ def check_identities(
     collected = u["tax_local_collected"]
     compare("after-sharing revenue = collected − paid + received", u["tax_local_after_sharing"],
             collected - u["sharing_paid"] + u["sharing_received"], collected, units)
-    # 6. ecological compensation conserved inside the region
+    # 6. FAI = incumbents + projects + public (K6)
+    if "incumbent_investment" in u:
+        project = u.get("project_investment", np.zeros_like(collected))
+        compare("official FAI = incumbents' + projects' + public investment", u["fai_nominal"],
+                u["incumbent_investment"] + project + u["public_investment"], u["fai_nominal"], units)
+    # 8. ecological compensation conserved inside the region
     if "eco_compensation_paid" in s and "eco_compensation_received" in s:
         compare("Σ ecological compensation paid = Σ received", s["eco_compensation_paid"],
                 s["eco_compensation_received"], s["eco_compensation_paid"] + s["tax_local_collected"], region_only)
@@ -170,3 +182,21 @@ def check_run(result, totals: dict[str, np.ndarray]) -> None:
         np.add.at(sums["to_external"], (row[external], np.asarray(record.from_unit)[external]), amount[external])
         ledger_sums = sums
     check_identities(wide, keys, regions, ledger_sums)
+    check_capital(totals, np.asarray(result.recorder.price_index, dtype=float), result.params.capital.depreciation_rate,
+                  keys, regions)
+
+
+def check_capital(totals: dict[str, np.ndarray], price_index: np.ndarray, depreciation: float, keys,
+                  regions: list[str]) -> None:
+    """Identity 7 on ``[year, region]`` arrays: capital_t = (1 - delta) capital_{t-1} + investment_{t-1} / P_{t-1}
+    - written off_t, investment = incumbents' + projects' (K6, T7)."""
+    if "incumbent_investment" not in totals:
+        return
+    capital = np.asarray(totals["capital_stock"], dtype=float)
+    investment = np.asarray(totals["incumbent_investment"], dtype=float)
+    if "project_investment" in totals:
+        investment = investment + np.asarray(totals["project_investment"], dtype=float)
+    written_off = np.asarray(totals.get("capital_written_off", np.zeros_like(capital)), dtype=float)
+    expected = (1.0 - depreciation) * capital[:-1] + investment[:-1] / price_index[:-1, None] - written_off[1:]
+    _compare("capital = (1 − δ) capital last year + incumbents' and projects' investment − written off",
+             capital[1:], expected, capital[1:], list(keys)[1:], regions)

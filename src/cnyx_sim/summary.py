@@ -124,13 +124,14 @@ def _transfer(projects: pd.DataFrame | None, n_runs: int, names: dict[str, str])
     heads = [ORIGIN_HEADS.get(o, o[:5]) for o in origins]
     legend = ", ".join(f"{ORIGIN_HEADS.get(o, o[:5])} {ORIGIN_NAMES.get(o, o)}" for o in origins)
     lines = [f"Industrial transfer: projects considering the region each year{per_run}"]
-    lines += wrap(f"(by origin: {legend}; located: in a unit, with its investment in 亿元 at 2021 prices and "
-                  "the number in parks; outside: the outside option won)")
-    lines.append("  year    all" + "".join(f"{h:>6s}" for h in heads) + " located    亿元 parks outside  top hosts")
+    lines += wrap(f"(by origin: {legend}; signed: located in a unit (签约), with the investment realised from "
+                  "them in 亿元 at 2021 prices (开工 and 到位; a share of the signed value) and the number in parks; "
+                  "outside: the outside option won)")
+    lines.append("  year    all" + "".join(f"{h:>6s}" for h in heads) + "  signed    亿元 parks outside  top hosts")
     for year, group in arrivals.groupby("year_arrived"):
         by_origin = group["origin"].value_counts().reindex(origins, fill_value=0) / n_runs
         located = group[group["host_region"] != "outside"]
-        hosts = located["host_region"].value_counts().head(3) / n_runs
+        hosts = located["host_region"].value_counts().head(2) / n_runs
         in_parks = int((located["park"] != "none").sum()) / n_runs
         row = (f"  {int(year)}: {len(group) / n_runs:5.0f}" + "".join(f"{v:6.0f}" for v in by_origin)
                + f"{len(located) / n_runs:8.0f}{located['investment'].sum() / n_runs:8,.0f}{in_parks:6.0f}"

@@ -329,10 +329,10 @@ def test_numerical_failure_inside_a_run_is_one_located_line_naming_the_suspect_p
 
     from cnyx_sim.mechanisms import transfer
 
-    def overflowing_sizes(mean_size, log_sd, rng):
+    def overflowing_sizes(normal, mean_size, log_sd, cap):
         return np.exp(np.asarray(mean_size) * 1e6)  # what an absurd size would do without its bound
 
-    monkeypatch.setattr(transfer, "draw_sizes", overflowing_sizes)
+    monkeypatch.setattr(transfer, "signed_sizes", overflowing_sizes)
     path = scenario(workdir, "transfer:\n  mean_size: 3.0\n")
     with _no_runtime_warnings():
         line = refused(capsys, ["run", str(path), "--out", str(workdir / "out")],

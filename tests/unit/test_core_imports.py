@@ -15,7 +15,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "cnyx_sim"
 #: Standard-library modules with no I/O that the model code may use.
-STDLIB = {"__future__", "dataclasses", "typing", "datetime", "math", "functools", "itertools", "collections",
+STDLIB = {"__future__", "hashlib", "dataclasses", "typing", "datetime", "math", "functools", "itertools", "collections",
           "enum", "abc"}
 ALLOWED = {
     "core": STDLIB | {"numpy", "mesa", "cnyx_sim.core", "cnyx_sim.mechanisms"},

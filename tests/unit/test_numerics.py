@@ -25,13 +25,14 @@ def prepared(tmp_path):
 def test_a_failure_in_a_submodel_names_that_submodels_parameter_the_file_writes(prepared, monkeypatch):
     from cnyx_sim.mechanisms import transfer
 
-    monkeypatch.setattr(transfer, "draw_sizes", lambda mean, sd, rng: np.exp(np.asarray(mean) * 1e6))
+    monkeypatch.setattr(transfer, "signed_sizes", lambda normal, mean, sd, cap: np.exp(np.asarray(mean) * 1e6))
     with pytest.raises(ScenarioError) as info:
         with numerical_guard(prepared.loaded):
             run_tables(prepared, 0)
     error = info.value
     assert error.key_path == ("transfer", "mean_size") and error.file.endswith("mine.yaml") and error.line == 7
-    assert "failed numerically in 2022" in error.expected and "overflow" in error.expected
+    # the base-year cohort (projects signed in 2021, building from 2022) draws its sizes at construction
+    assert "failed numerically in 2021" in error.expected and "overflow" in error.expected
     assert "transfer parameters" in error.expected
 
 

@@ -20,11 +20,10 @@ from cnyx_sim.core.network import TransportNetwork
 from cnyx_sim.core.params import TAXES, ModelParams
 from cnyx_sim.core.projects import PROJECT_VARIABLES, TransferEngine, project_totals
 from cnyx_sim.core.recorder import Recorder
-from cnyx_sim.core.rng import make_streams
+from cnyx_sim.core.rng import ProjectDraws, make_streams
 from cnyx_sim.core.sharing import SHARING_VARIABLES, SharingEngine
 from cnyx_sim.core.state import CityPolicies, FloatArray, Geography, RegionState
 from cnyx_sim.mechanisms import capital, fiscal, incentives, labour, population, prices, production
-from cnyx_sim.mechanisms import transfer as transfer_rules
 from cnyx_sim.mechanisms.incentives import Package
 
 #: Gross migration flows of the year (N2-N3), per unit, 万人: into the unit (from other units and the external
@@ -38,6 +37,10 @@ def gross_migration(u2u: FloatArray, u2e: FloatArray, e2u: FloatArray) -> dict[s
     """The ``MIGRATION_VARIABLES`` of one year from the gross flows of (N2)-(N3)."""
     return {"migration_in": u2u.sum(axis=0) + e2u.sum(axis=0), "migration_out": u2u.sum(axis=1) + u2e.sum(axis=1),
             "migration_in_external": e2u.sum(axis=0), "migration_out_external": u2e.sum(axis=1)}
+
+
+#: Per-unit investment flows recorded every year (docs/model.md 7.3, K4-K6), 亿元 current prices.
+INVESTMENT_VARIABLES: tuple[str, ...] = ("incumbent_investment", "supplier_investment", "crowded_out_investment")
 
 #: Provinces of the external migration nodes, for the border term of (N2)-(N3). ``None`` = neither.
 EXTERNAL_NODE_PROVINCE: dict[str, str | None] = {
@@ -99,7 +102,6 @@ class CnyxModel(mesa.Model):
         # Tax sharing, statistics splitting and budgets (ODD 7.10-7.12); neutral without a sharing section.
         self.sharing = SharingEngine(params, geo, streams["sharing"])
         self.policies = self._initial_policies()
-        self._incumbent_offset = self._calibrate_incumbent_offset()
         self.state = self._initial_state()
         self.base_state = self.state.copy()
 
@@ -114,12 +116,21 @@ class CnyxModel(mesa.Model):
         infra = params.infrastructure or (params.transfer.infrastructure if params.transfer is not None else None)
         self.network = TransportNetwork(infra, streams["events"]) if infra is not None else None
         self.levers = LeverEngine(params, geo, self.state, self.network, EXTERNAL_NODE_PROVINCE, streams["ecology"])
-        # Industrial transfer (ODD 7.7-7.9): the project book and its calibration; None without a transfer section.
-        self.transfer = (
-            TransferEngine(params, geo, self.state, self._package_in_force(params.start_year), streams["transfer"],
-                           self.network, self.levers)
-            if params.transfer is not None else None
-        )
+        # Industrial transfer (ODD 7.7-7.9): the project book, its calibration and the base-year cohort; None
+        # without a transfer section. Incumbents invest at the autonomous rate of (K4).
+        self.transfer = None
+        self.incumbent_rate = params.capital.investment_rate
+        base_projects = None
+        if params.transfer is not None:
+            package = self._package_in_force(params.start_year)
+            self.transfer = TransferEngine(params, geo, self.state, package, ProjectDraws(seed, run), self.network,
+                                           self.levers)
+            self.incumbent_rate = capital.autonomous_investment_rate(
+                params.capital.investment_rate, params.transfer.project_investment_share * params.transfer.transfer_sector,
+                self.transfer.supplier_share, params.transfer.crowding_out)
+            # the base-year cohort's packages (its land discounts belong to the base year's data: not booked)
+            self.sharing.book_arrivals(self.transfer.book, self.transfer.initial_rows, package, 1.0)
+            base_projects = self._base_year_projects()
         # GDP on the ledger the city agents chase, for their growth (F8, T9); official and credited are equal
         # in the base year.
         self._chased_gdp_last = self._nominal_gdp(self.state)
@@ -128,10 +139,15 @@ class CnyxModel(mesa.Model):
         self.recorder = Recorder(geo, TAXES, params.years)
         if self.transfer is not None:
             self.recorder.add_city_variables(PROJECT_VARIABLES, fill_first_year=0.0)
+        self.recorder.add_city_variables(INVESTMENT_VARIABLES)
         self.recorder.add_city_variables(SHARING_VARIABLES)
         self.recorder.add_city_variables(LEVER_VARIABLES + MIGRATION_VARIABLES)
         base_fai = (s.private_investment * s.price_index).sum(axis=1) + s.public_investment
-        self._record(self.sharing.base_year_record(s.va_real * s.price_index, s.tax_city, base_fai, s.debt), None)
+        zeros = np.zeros(geo.n_cities)
+        investment = {"incumbent_investment": (s.private_investment * s.price_index).sum(axis=1),
+                      "supplier_investment": zeros, "crowded_out_investment": zeros}
+        self._record(self.sharing.base_year_record(s.va_real * s.price_index, s.tax_city, base_fai, s.debt),
+                     base_projects, investment)
         self.recorder.record_city(s.year, self.levers.recorded(s.year, s.va_real, None))
         # base-year gross migration: the calibrated flows at base-year wages (balanced by N5)
         u2u, u2e, e2u = population.migration_flows(
@@ -150,19 +166,18 @@ class CnyxModel(mesa.Model):
         return CityPolicies(share, inc.land_discount.astype(float).copy(), inc.tax_rebate.astype(float).copy(),
                             inc.service_quality.astype(float).copy())
 
-    def _calibrate_incumbent_offset(self) -> tuple[FloatArray, FloatArray] | None:
-        """(T12): ``[sector]`` expected project investment / base-year value added (zero with the offset
-        switched off) and the capacity schedule that phases it in; None without industrial transfer."""
-        t = self.params.transfer
-        if t is None:
-            return None
-        schedule = transfer_rules.capacity_schedule(t.construction_years, t.ramp_up_shares)
-        if not t.offset_incumbent_investment:
-            return np.zeros(self.geography.n_sectors), schedule
-        region_va = self.base.value_added_nominal.astype(float).sum(axis=0)
-        share = transfer_rules.expected_project_investment_share(t.arrival_rate, t.located_share, t.mean_size,
-                                                                 region_va)
-        return share, schedule
+    def _base_year_projects(self) -> dict[str, FloatArray]:
+        """The base-year row of the project variables: the cohort signed in the base year (it builds from the
+        next year); nothing produces yet."""
+        book, n = self.transfer.book, self.geography.n_cities
+        rows = self.transfer.initial_rows
+        host = book.host[rows]
+        located = host >= 0
+        out = {name: np.zeros(n) for name in PROJECT_VARIABLES}
+        out["projects_arrived"] = np.bincount(host[located], minlength=n).astype(float)
+        out["project_signed_value"] = np.bincount(host[located], weights=book.signed_investment[rows][located],
+                                                  minlength=n)
+        return out
 
     def _initial_state(self) -> RegionState:
         p, geo, base = self.params, self.geography, self.base
@@ -222,7 +237,10 @@ class CnyxModel(mesa.Model):
             tax_city=city_part,
             public_investment=public_inv,
             infrastructure_investment=infrastructure_inv,
-            private_investment=self._private_investment(va, capital_stock, p.start_year + 1),
+            # the base year's investment is the fitted total (it includes the projects building in 2021)
+            private_investment=capital.investment(va, capital_stock, alpha, p.capital.depreciation_rate,
+                                                  p.capital.investment_rate, p.capital.return_sensitivity),
+            project_capital=np.zeros_like(va),
             debt=self.sharing.initial_debt(city_part.sum(axis=1)),
         )
 
@@ -246,17 +264,6 @@ class CnyxModel(mesa.Model):
             va_real * price_index, alpha, f.vat_rate_effective, f.profit_share, rate,
             f.pit_rate_effective, f.property_rate_effective,
         )
-
-    def _private_investment(self, va_real: FloatArray, capital_stock: FloatArray, next_year: int) -> FloatArray:
-        """(K2) ``[city, sector]`` incumbents' gross investment made this year, productive in ``next_year``, 亿元
-        at 2021 prices; with industrial transfer at the offset rate of ``next_year`` (T12)."""
-        p = self.params
-        rate = p.capital.investment_rate
-        if self._incumbent_offset is not None:
-            expected_share, schedule = self._incumbent_offset
-            rate = transfer_rules.incumbent_investment_rate(rate, expected_share, schedule, next_year - p.start_year)
-        return capital.investment(va_real, capital_stock, p.production.capital_share, p.capital.depreciation_rate,
-                                  rate, p.capital.return_sensitivity)
 
     def _package_in_force(self, year: int) -> Package:
         """(T8): the packages projects face in ``year``, from the packages the city agents chose."""
@@ -282,12 +289,14 @@ class CnyxModel(mesa.Model):
         return migration, population.next_population(population_start, self.params.at(p.natural_growth_rate, year),
                                                      migration)
 
-    def _record(self, fiscal_block: dict[str, FloatArray], projects: dict[str, FloatArray] | None) -> None:
-        """The year's state, with the fiscal block's and the projects' per-unit variables."""
+    def _record(self, fiscal_block: dict[str, FloatArray], projects: dict[str, FloatArray] | None,
+                investment: dict[str, FloatArray]) -> None:
+        """The year's state, with the fiscal block's, the projects' and the investment flows' per-unit variables."""
         s = self.state
         self.recorder.record(s, labour.labour_income(s.va_real, self.params.production.capital_share, s.price_index),
                              self.policies.public_investment_share)
         self.recorder.record_city(s.year, fiscal_block)
+        self.recorder.record_city(s.year, investment)
         if projects is not None:
             self.recorder.record_city(s.year, projects)
 
@@ -307,15 +316,19 @@ class CnyxModel(mesa.Model):
         price_shock = p.macro.deflator_shock_sd * self.streams["macro"].standard_normal()
         price_index = prices.next_price_index(s.price_index, p.at(p.macro.deflator_growth, year), price_shock)
 
-        # 2. capital: last year's investment is productive this year (K3, F7); projects close, relocate, arrive,
-        #    choose a location under this year's packages and add capacity (T1-T11); arrivals' packages booked
-        capital_stock = capital.next_capital(s.capital, s.private_investment, p.capital.depreciation_rate)
+        # 2. capital: last year's investment is productive this year (K3, F7); projects install last year's
+        #    spending, close, relocate, arrive, choose a location under this year's packages and build (T1-T7);
+        #    their effective capital joins the incumbents' in production (J1); arrivals' packages booked
+        incumbent_capital = capital.next_capital(s.capital - s.project_capital, s.private_investment,
+                                                 p.capital.depreciation_rate)
+        effective_capital, project_capital = incumbent_capital, np.zeros_like(incumbent_capital)
         land_discount_cost = np.zeros(geo.n_cities)
         if self.transfer is not None:
             package = self._package_in_force(year)
             projects = self.transfer.before_production(year, s, price_index,
                                                        self.external_wage / self.external_wage_base, package)
-            capital_stock = np.maximum(capital_stock + projects.capital_change, 0.0)
+            effective_capital = incumbent_capital + projects.effective_capital
+            project_capital = projects.project_capital
             land_discount_cost = self.sharing.book_arrivals(project_book, projects.new_rows, package, price_index)
         public_capital = fiscal.next_public_capital(s.public_capital, s.infrastructure_investment, s.price_index,
                                                     p.fiscal.public_capital_depreciation)
@@ -333,25 +346,31 @@ class CnyxModel(mesa.Model):
             s.employment_share, labour.efficient_sector_shares(s.va_real, alpha), p.labour.reallocation_speed)
         employment = employment_share * employed[:, None]
 
-        # 5. production (P2, P1), with market access (M4)
+        # 5. production (P2, P1 with the effective capital of J1), with market access (M4)
         base = self.base_state
         public_per_capita = (public_capital / s.population) / (base.public_capital / base.population)
         tfp = production.total_factor_productivity(tfp_trend, employment, self.employment_base, public_per_capita,
                                                    p.production.localisation_elasticity,
                                                    p.production.public_capital_elasticity)
         tfp = tfp * self.levers.productivity_factor(year)[:, None]
-        va_real = production.value_added(tfp, capital_stock, employment, alpha)
+        va_real = production.value_added(tfp, effective_capital, employment, alpha)
 
-        # 6. fiscal: taxes where collected (F1-F6); projects' shares of their city-sectors (T7); incumbents'
-        #    investment (K2, T12); sharing (S1-S8), statistics splits (D1-D5) and budgets (B1-B9) at the share the
-        #    agents set last year; park land developed (B9)
+        # 6. fiscal: taxes where collected (F1-F6); projects' shares of their city-sectors and local purchases
+        #    (J2, IO1-IO3); investment of the year, productive next year: incumbents at the autonomous rate (K2,
+        #    K4) less crowding-out (K5), plus suppliers' capacity (IO4); sharing (S1-S8), statistics splits
+        #    (D1-D5) and budgets (B1-B9) at the share the agents set last year; park land developed (B9)
         taxes_by_sector = self._taxes(va_real, year, price_index)
         taxes = taxes_by_sector.sum(axis=1)
         _, tax_city = fiscal.city_revenue(taxes, p.fiscal.local_share, self.province_take_by_city)
+        incumbents = capital.investment(va_real, effective_capital, alpha, p.capital.depreciation_rate,
+                                        self.incumbent_rate, p.capital.return_sensitivity)
+        supplier = crowded = np.zeros_like(incumbents)
         if self.transfer is not None:
-            project_output = self.transfer.after_production(year, va_real, employment, capital_stock,
+            project_output = self.transfer.after_production(year, va_real, employment, effective_capital,
                                                             taxes_by_sector.sum(axis=2), price_index)
-        private_investment = self._private_investment(va_real, capital_stock, year + 1)
+            remaining = capital.crowd_out(incumbents, projects.external_spending, p.transfer.crowding_out)
+            crowded, incumbents, supplier = incumbents - remaining, remaining, projects.supplier_investment
+        private_investment = incumbents + supplier
         compensation = self.levers.compensation(year)  # ecological compensation between units (E5)-(E6)
         fiscal_year = self.sharing.year(year, va_real * price_index, taxes_by_sector, tax_city,
                                         private_investment * price_index, self.policies.public_investment_share,
@@ -365,15 +384,18 @@ class CnyxModel(mesa.Model):
 
         # 8. book the year
         self.state = RegionState(
-            year=year, va_real=va_real, capital=capital_stock, employment=employment,
+            year=year, va_real=va_real, capital=incumbent_capital + project_capital, employment=employment,
             employment_share=employment_share, tfp_trend=tfp_trend, population=population_next,
             public_capital=public_capital, price_index=price_index, net_migration=migration, tax_gross=taxes,
             tax_city=tax_city, public_investment=fiscal_year.public_investment,
             infrastructure_investment=fiscal_year.infrastructure_investment,
-            private_investment=private_investment, debt=fiscal_year.debt,
+            private_investment=private_investment, project_capital=project_capital, debt=fiscal_year.debt,
         )
+        investment = {"incumbent_investment": (private_investment * price_index).sum(axis=1),
+                      "supplier_investment": (supplier * price_index).sum(axis=1),
+                      "crowded_out_investment": (crowded * price_index).sum(axis=1)}
         self._record(fiscal_year.recorded,
-                     project_totals(projects, project_output) if self.transfer is not None else None)
+                     project_totals(projects, project_output) if self.transfer is not None else None, investment)
         self.recorder.record_city(year, self.levers.recorded(year, va_real, compensation))
         self.recorder.record_city(year, self.gross_migration)
 

@@ -146,16 +146,28 @@ class InfrastructureParams:
 
 @dataclass(frozen=True)
 class TransferParams:
-    """Industrial transfer: arrivals, location choice, lifecycle, relocation (ODD 7.7, equations T1-T7)."""
+    """Industrial transfer: flows, location choice, projects as producers, lifecycle, relocation and investment
+    accounting (ODD 7.3, 7.7; equations T1-T7, J1-J3, IO1-IO4, K4-K6)."""
 
     origins: tuple[str, ...]  # external origins: chengdu, chongqing_core, east_coast, abroad
     origin_wage_node: np.ndarray  # [origin] int, position in population.external_nodes, -1 = no wage push
     origin_travel_node: np.ndarray  # [origin] int, position in infrastructure.nodes, -1 = no travel term
-    arrival_rate: np.ndarray  # [origin, sector] projects per year at base-year push
+    arrival_rate: np.ndarray | None  # [origin, sector] projects per year at base-year push; None = calibrated (T2)
+    project_investment_share: float  # phi: external projects' share of the transfer sectors' private investment
+    crowding_out: float  # c in [0, 1], incumbent investment displaced per yuan of project spending (K5)
+    transfer_sector: np.ndarray  # [sector] bool, sectors projects belong to
+    origin_share: np.ndarray  # [origin] shares of signed project value by origin (calibrated arrivals)
+    start_probability: float  # p, probability that a signing is carried out (开工)
+    realised_share: float  # kappa, realised / signed investment of a project carried out
+    max_size: float  # 亿元 (2021 prices), cap of a signed size
+    productivity: np.ndarray  # [origin] theta, TFP relative to the host's incumbents (J1); relocations keep theirs
+    local_purchase_share: float  # ell, share of intermediate inputs bought in the region (IO2)
+    io_coefficients: np.ndarray  # [supplier sector, buyer sector] direct requirements (IO2)
+    va_ratio: np.ndarray  # [sector] value added / gross output (IO1)
     wage_push_elasticity: float  # phi_w
     land_push_elasticity: float  # phi_L
     origin_land_cost_growth: np.ndarray  # [year] growth of origin land cost relative to the region
-    mean_size: np.ndarray  # [sector] mean project investment, 亿元 (2021 prices)
+    mean_size: np.ndarray  # [sector] mean signed project investment, 亿元 (2021 prices)
     size_log_sd: float  # sigma of log size
     land_intensity: float  # 亿元 of investment per 亩
     located_share: np.ndarray  # [origin] base-year probability of locating in the region (calibrates V0)
@@ -176,7 +188,6 @@ class TransferParams:
     relocation_sensitivity: float
     referral_probability: float
     government_led_share: np.ndarray  # [origin]
-    offset_incumbent_investment: bool
     parks: ParkParams
     incentives: IncentiveParams
     infrastructure: InfrastructureParams

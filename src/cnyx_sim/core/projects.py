@@ -1,23 +1,26 @@
 """The project book and the industrial-transfer engine that drives it each year (ODD 7.7-7.9).
 
-Projects are rows of a struct-of-arrays book, not one ``mesa.Agent`` each: a run creates a few thousand
+Projects are rows of a struct-of-arrays book, not one ``mesa.Agent`` each: a run creates thousands of
 projects and every rule applies to all of them at once (vectorised), so rows keep a run's cost linear in the
 number of projects with a small constant (``benchmarks/bench_projects.py`` measures both designs). Mesa sees
 the book through ``CnyxModel.transfer.book``; city agents decide the incentive packages (T9) and the model
 passes the packages in force (T8) to the engine.
 
 :class:`TransferEngine` is built from the parameters, the geography, the base-year state, the base-year
-packages and its two random streams; each year ``before_production`` and ``after_production`` take the
-year's inputs explicitly and return what the projects produced (:class:`ProjectFlows`,
-:class:`ProjectOutput`). The engine's own state is the project book and the parks' free land.
+packages, the run's per-project random numbers (:class:`~cnyx_sim.core.rng.ProjectDraws`) and the ``events``
+stream; each year ``before_production`` and ``after_production`` take the year's inputs explicitly and return
+what the projects did (:class:`ProjectFlows`, :class:`ProjectOutput`). The engine's own state is the project
+book and the parks' free land.
 
-Integration with production (docs/model.md 7.7): a project's capital enters its host's
-``capital[city, sector]`` as its capacity share rises (construction is not yet productive), and its value
-added, jobs and taxes are its capital share of that city-sector's value added, employment and taxes. Region
-GDP stays the sum of city-sector value added; project value added is an attribution. The incumbents'
-investment rate (K2) is lowered by the baseline's expected project investment (T12,
-``mechanisms.transfer.incumbent_investment_rate``, applied by the model) so that the calibrated investment
-rate holds for the total in the baseline.
+Projects are producers (docs/model.md 7.7): each has its installed capital (spending enters it the next year,
+like all investment), a productivity relative to its host's incumbents, and its share of its city-sector's
+output, labour and taxes by effective capital (J1-J2), so capital, labour and value added are counted once.
+Its local purchases (IO1-IO3) go to supplier sectors across the units, whose incumbents build the capacity
+they need (IO4). The base-year flow is calibrated to the share ``phi`` of external projects in the fitted
+investment rate (T2), and the incumbents' rate excludes it (K4, applied by the model).
+
+Hooks for issue 10: ``consent`` multiplies an origin's arrival intensity (T2; 1 here), ``referral_weights``
+weighs the units a referral can come from (T6; equal here), and the packages come in from the city agents.
 """
 
 from __future__ import annotations
@@ -29,8 +32,10 @@ import numpy as np
 
 from cnyx_sim.core.network import TransportNetwork
 from cnyx_sim.core.params import ModelParams
+from cnyx_sim.core.rng import ProjectDraws
 from cnyx_sim.core.state import FloatArray, Geography, RegionState
-from cnyx_sim.mechanisms import infrastructure, labour
+from cnyx_sim.mechanisms import infrastructure, input_output, labour
+from cnyx_sim.mechanisms import project_production as production
 from cnyx_sim.mechanisms import transfer as rules
 from cnyx_sim.mechanisms.incentives import Package
 
@@ -41,43 +46,58 @@ NONE = -1
 #: Per-unit yearly variables the engine records (recorder ``by_city``); units in ``io.results.UNITS``.
 PROJECT_VARIABLES: tuple[str, ...] = (
     "projects_arrived", "projects_relocated_in", "project_investment", "project_va_nominal",
-    "project_jobs", "project_tax_gross",
+    "project_jobs", "project_tax_gross", "project_signed_value", "project_capital", "project_local_purchases",
+    "capital_written_off",
 )
 
 
 @dataclass(frozen=True)
 class ProjectFlows:
-    """What the projects did in one year before production (T1-T7).
+    """What the projects did in one year before production (T1-T7, IO4).
 
     Attributes
     ----------
-    capital_change : [city, sector] change of the productive capital stock, 亿元 (2021 prices): capacity
-        added (T7) less the capital of projects that closed or relocated.
+    project_capital : [city, sector] installed capital of live projects, 亿元 (2021 prices) (J3).
+    effective_capital : [city, sector] their effective capital, ramp-up and productivity weighted (J1).
+    spending_real : [city, sector] construction spending of the year, 亿元 (2021 prices), installed next year.
+    external_spending : [city] the part of it by external projects (crowding-out, K5), 亿元 (2021 prices).
+    supplier_investment : [city, sector] suppliers' capacity investment for the capacity under construction
+        (IO4), 亿元 (2021 prices), made this year by the incumbents.
+    written_off : [city, sector] capital of projects that closed or relocated this year, 亿元 (2021 prices).
     new_rows : book rows appended this year (external arrivals, then relocations; located or not).
-    arrived : [city] external arrivals located in the unit, count.
+    arrived : [city] external arrivals located (signed) in the unit, count.
     relocated_in : [city] relocations into the unit, count.
+    signed_value : [city] signed investment of the external arrivals located in the unit, 亿元 current prices.
     construction_spending : [city] projects' construction spending (T7), 亿元 current prices.
     """
 
-    capital_change: FloatArray
+    project_capital: FloatArray
+    effective_capital: FloatArray
+    spending_real: FloatArray
+    external_spending: FloatArray
+    supplier_investment: FloatArray
+    written_off: FloatArray
     new_rows: np.ndarray
     arrived: FloatArray
     relocated_in: FloatArray
+    signed_value: FloatArray
     construction_spending: FloatArray
 
 
 @dataclass(frozen=True)
 class ProjectOutput:
-    """The live projects' part of their city-sectors in one year (T7 attribution), ``[city]``.
+    """The live projects' part of their city-sectors in one year (J2) and their local purchases (IO3), ``[city]``.
 
     Attributes
     ----------
     va_nominal : value added, 亿元 current prices. jobs : 万人. tax_gross : gross taxes, 亿元 current prices.
+    local_purchases : purchases of the region's projects from the unit's suppliers, 亿元 current prices.
     """
 
     va_nominal: FloatArray
     jobs: FloatArray
     tax_gross: FloatArray
+    local_purchases: FloatArray
 
 
 def project_totals(flows: ProjectFlows, output: ProjectOutput) -> dict[str, FloatArray]:
@@ -89,6 +109,10 @@ def project_totals(flows: ProjectFlows, output: ProjectOutput) -> dict[str, Floa
         "project_va_nominal": output.va_nominal,
         "project_jobs": output.jobs,
         "project_tax_gross": output.tax_gross,
+        "project_signed_value": flows.signed_value,
+        "project_capital": flows.project_capital.sum(axis=1),
+        "project_local_purchases": output.local_purchases,
+        "capital_written_off": flows.written_off.sum(axis=1),
     }
 
 
@@ -110,15 +134,18 @@ class ProjectBook:
     Codes: ``origin`` indexes ``origin_codes`` (external origins, then the units), ``host``,
     ``referral`` and ``relocated_from`` index ``unit_codes`` (``-1`` = none; host ``-1`` = the outside
     option won), ``park`` indexes ``park_ids`` (``-1`` = no park), ``sector`` indexes ``sector_codes``.
-    Money in 亿元: ``investment`` and ``capital`` at 2021 prices; the yearly ``[project, year]`` arrays
-    ``va_nominal``, ``tax_gross`` and ``spending_nominal`` at current prices; ``jobs`` in 万人.
+    Money in 亿元: ``signed_investment``, ``investment`` (realised: 0 for a signing never carried out) and
+    ``capital`` (installed) at 2021 prices; the yearly ``[project, year]`` arrays ``va_nominal``, ``tax_gross``
+    and ``spending_nominal`` at current prices; ``jobs`` in 万人. ``productivity`` is theta (J1); the
+    ``hazard_*`` columns are the cumulative hazards and ``draw_*`` the project's own Exp(1) thresholds (T7).
     """
 
     SCALAR_COLUMNS: dict[str, type] = {
-        "sector": np.int16, "origin": np.int16, "investment": float, "land": float, "year_arrived": np.int32,
-        "host": np.int16, "park": np.int16, "referral": np.int16, "is_government_led": bool,
-        "relocated_from": np.int16, "full_production_year": np.int32, "closed_year": np.int32,
-        "capital": float,
+        "sector": np.int16, "origin": np.int16, "signed_investment": float, "investment": float,
+        "is_realised": bool, "land": float, "year_arrived": np.int32, "host": np.int16, "park": np.int16,
+        "referral": np.int16, "is_government_led": bool, "relocated_from": np.int16,
+        "full_production_year": np.int32, "closed_year": np.int32, "capital": float, "productivity": float,
+        "hazard_closure": float, "hazard_relocation": float, "draw_closure": float, "draw_relocation": float,
     }
     YEARLY_COLUMNS: tuple[str, ...] = ("va_nominal", "jobs", "tax_gross", "spending_nominal")
 
@@ -128,7 +155,8 @@ class ProjectBook:
         self.years = np.asarray(years)
         self.n = 0
         self._columns = {name: np.zeros(capacity, dtype=kind) for name, kind in self.SCALAR_COLUMNS.items()}
-        self._yearly = {name: np.zeros((capacity, len(self.years))) for name in self.YEARLY_COLUMNS}
+        # year-major storage (a year's column is contiguous: written and read once a year); exposed [project, year]
+        self._yearly = {name: np.zeros((len(self.years), capacity)) for name in self.YEARLY_COLUMNS}
 
     def __len__(self) -> int:
         return self.n
@@ -139,7 +167,7 @@ class ProjectBook:
             return columns[name][: self.n]
         yearly = self.__dict__.get("_yearly", {})
         if name in yearly:
-            return yearly[name][: self.n]
+            return yearly[name][:, : self.n].T
         raise AttributeError(name)
 
     @property
@@ -157,17 +185,21 @@ class ProjectBook:
             grown[: self.n] = column[: self.n]
             self._columns[name] = grown
         for name, column in self._yearly.items():
-            grown = np.zeros((capacity, column.shape[1]))
-            grown[: self.n] = column[: self.n]
+            grown = np.zeros((column.shape[0], capacity))
+            grown[:, : self.n] = column[:, : self.n]
             self._yearly[name] = grown
 
+    def reserve(self, capacity: int) -> None:
+        """Grow the arrays to hold ``capacity`` rows now (one allocation instead of repeated doubling)."""
+        self._grow(capacity)
+
     def append(self, **columns: np.ndarray) -> np.ndarray:
-        """Append rows (every scalar column given as an array of equal length); returns their row indices."""
+        """Append rows (scalar columns as arrays of equal length; columns not given are 0); returns their rows."""
         count = len(columns["sector"])
         self._grow(self.n + count)
         rows = np.arange(self.n, self.n + count)
-        for name in self.SCALAR_COLUMNS:
-            self._columns[name][rows] = columns[name]
+        for name, values in columns.items():
+            self._columns[name][rows] = values
         self.n += count
         return rows
 
@@ -175,7 +207,27 @@ class ProjectBook:
         self._columns[name][rows] = values
 
     def set_yearly(self, name: str, year_index: int, rows: np.ndarray, values) -> None:
-        self._yearly[name][rows, year_index] = values
+        self._yearly[name][year_index, rows] = values
+
+
+@dataclass(frozen=True)
+class _NewProjects:
+    """The potential projects of one year before location (T2-T3), with their own random numbers."""
+
+    origin: np.ndarray
+    sector: np.ndarray
+    signed: FloatArray
+    investment: FloatArray
+    is_realised: np.ndarray
+    productivity: FloatArray
+    moved_from: np.ndarray  # [project] old host of a relocation, -1 for external arrivals
+    uniforms: dict
+    unit_gumbel: FloatArray
+    park_gumbel: FloatArray
+
+    @property
+    def is_relocation(self) -> np.ndarray:
+        return self.moved_from >= 0
 
 
 class TransferEngine:
@@ -186,17 +238,21 @@ class TransferEngine:
     ----------
     params : the run's parameters (``params.transfer`` must be set).
     geography : units and sectors.
-    base : the base-year state (value added and employment calibrate T6, T7).
+    base : the base-year state (value added and employment calibrate T6, T7, the flow of T2 and psi of K4).
     base_package : the packages in force in the base year (T8), which the base-year choice saw.
-    rng : the ``transfer`` stream (closures, arrivals, sizes, choices, referral, government-led flags).
+    draws : the run's per-project random numbers (T2-T7).
     network : the run's transport network (travel times and which events happen, T10).
     levers : the run's ``core.levers.LeverEngine``, whose location-utility shift (siting rule E4, gateways O3)
         is added to (T4); None for none.
+
+    Attributes set at construction: ``arrival_rate`` ``[origin, sector]`` (T2), ``supplier_share`` psi
+    ``[sector]`` (K4), and the base-year cohort (projects signed in the base year, building from the first
+    simulated year) in the book, rows ``initial_rows``.
     """
 
     def __init__(
         self, params: ModelParams, geography: Geography, base: RegionState, base_package: Package,
-        rng: np.random.Generator, network: TransportNetwork, levers: "LeverEngine | None" = None,
+        draws: ProjectDraws, network: TransportNetwork, levers: "LeverEngine | None" = None,
     ) -> None:
         p = params.transfer
         if p is None:
@@ -209,7 +265,7 @@ class TransferEngine:
         self.depreciation_rate = params.capital.depreciation_rate
         self.schedule = rules.capacity_schedule(p.construction_years, p.ramp_up_shares)
         self.full_production_age = p.construction_years + len(p.ramp_up_shares) + 1
-        self.rng = rng
+        self.draws = draws
         self.book = ProjectBook(p.origins + geography.cities.codes, geography.cities.codes,
                                 geography.sectors.codes, p.parks.ids, params.years)
         self.network = network
@@ -218,6 +274,10 @@ class TransferEngine:
         self.is_abroad = np.array([o == "abroad" for o in p.origins] + [False] * self.n_units)
         #: [park] 亩 of free land (T6 capacity); closures return land, budgets add it (B9).
         self.park_remaining = p.parks.land_capacity.astype(float).copy()
+        #: [origin] consent of the origin to let projects go (T2); issue 10's hook, 1 here.
+        self.consent = np.ones(self.n_external)
+        #: [unit] weights of the units a referral can come from (T6); issue 10's hook, equal here.
+        self.referral_weights = np.ones(self.n_units)
 
         national = params.macro.national_real_growth
         self.national_index = _growth_index(national)
@@ -248,6 +308,28 @@ class TransferEngine:
             utility[: self.n_external], p.nest_parameter, p.located_share[:, None]
         )
         self.base_relocation_gap = rules.relocation_gap(unit_utility[self.n_external:])
+        #: [city, sector] value added per unit of effective capital, last year (IO4); base year: K = K^eff.
+        self._output_capital = np.divide(base.va_real, base.capital, out=np.zeros_like(base.va_real),
+                                         where=base.capital > 0)
+        self._rows_effective: tuple[np.ndarray, FloatArray] = (np.zeros(0, dtype=np.int64), np.zeros(0))
+
+        # the base-year flow (T2) and the supplier investment it induces (K4's psi)
+        region_va = base.va_real.sum(axis=0)
+        rate = params.capital.investment_rate
+        self.target_flow = p.project_investment_share * rate * region_va * p.transfer_sector
+        calibrated = rules.calibrated_arrival_rates(self.target_flow, p.origin_share, p.located_share,
+                                                    p.start_probability, p.realised_share, p.mean_size)
+        self.arrival_rate = p.arrival_rate if p.arrival_rate is not None else calibrated
+        # psi belongs to the history's split of investment (K4), so it comes from the calibrated flow whatever
+        # arrival rates the scenario gives (no_transfer keeps the baseline's incumbents)
+        self.supplier_share = self._expected_supplier_share(utility, base, rate, calibrated)
+        # book capacity for the expected arrivals (no regrowth in a typical run) and the live rows (T7)
+        base_wages = np.ones(len(params.population.external_nodes))
+        expected = sum(float(self._rates(year, base_wages).sum()) for year in params.years)
+        self.book.reserve(int(1.2 * expected) + 256)
+        self._live = np.zeros(0, dtype=np.int64)
+        # the base-year cohort: signed in the base year under its packages, building from the next year
+        self.initial_rows = self._arrive(self.start, utility, base, base_wages, [])[0]
 
     # ------------------------------------------------------------------ inputs of the choice (T4-T5, T10-T11)
     def travel_times(self, year: int) -> np.ndarray:
@@ -291,169 +373,282 @@ class TransferEngine:
         is_open = (parks.start_year <= year)[None, :] & parks.target_sectors.T
         return rules.alternative_utilities(unit_utility, parks.host, is_open, self.park_bonus)
 
+    # ------------------------------------------------------------------ calibration (T2, K4)
+    def _expected_supplier_share(self, utility: FloatArray, base: RegionState, rate: FloatArray,
+                                 arrival_rate: FloatArray) -> FloatArray:
+        """psi of (K4): ``[sector]`` supplier investment (IO4) the calibrated base-year flow induces, as a share of
+        the fitted investment ``s Y`` of the supplier sector (0 where a sector has none).
+
+        Expected realised investment by host and sector at base-year choice probabilities (T6), times the
+        productivity and output-capital ratio of the host (J1), through (IO1)-(IO4) at base-year conditions.
+        """
+        p = self.p
+        probabilities = rules.nested_logit_probabilities(utility[: self.n_external], self.outside_utility,
+                                                         p.nest_parameter)[..., :-1]          # [o, s, unit + park]
+        by_unit = probabilities[..., : self.n_units].copy()
+        if len(p.parks.ids):
+            np.add.at(np.moveaxis(by_unit, 2, 0), p.parks.host, np.moveaxis(probabilities[..., self.n_units:], 2, 0))
+        realised = arrival_rate * p.start_probability * p.realised_share * p.mean_size[None, :]        # [o, s]
+        premium = np.power(p.productivity[:, None], 1.0 / self.capital_share[None, :])                # [o, s]
+        value_added = np.einsum("os,osh->hs", realised * premium, by_unit) * self._output_capital      # [h, s]
+        induced = self._supplier_investment(value_added, base.va_real, self.start)
+        fitted = rate * base.va_real.sum(axis=0)
+        return np.divide(induced.sum(axis=0), fitted, out=np.zeros_like(fitted), where=fitted > 0)
+
+    def _supplier_investment(self, value_added_full: FloatArray, supplier_va: FloatArray, year: int) -> FloatArray:
+        """(IO1)-(IO4): ``[city, sector]`` suppliers' investment for capacity whose full-production value added
+        by host and sector is ``value_added_full`` (real)."""
+        p = self.p
+        purchases = input_output.purchases_by_supplier_sector(value_added_full, p.io_coefficients, p.va_ratio,
+                                                              p.local_purchase_share)
+        received = input_output.allocate_purchases(purchases, self._supplier_weights(supplier_va, year))
+        capital_output = np.divide(1.0, self._output_capital, out=np.zeros_like(self._output_capital),
+                                   where=self._output_capital > 0)
+        return input_output.supplier_capacity_investment(received, p.va_ratio, capital_output)
+
+    def _supplier_weights(self, supplier_va: FloatArray, year: int) -> FloatArray:
+        """(IO3) ``[buyer unit, supplier unit, sector]``."""
+        times = self.travel_times(year)[: self.n_units, : self.n_units]
+        return input_output.supplier_weights(supplier_va, times, self.p.infrastructure.access_decay)
+
     # ------------------------------------------------------------------ yearly step
+    def _rates(self, year: int, external_wage_index: FloatArray) -> FloatArray:
+        """(T1)-(T2): ``[origin, sector]`` arrival intensities of ``year``, from exogenous paths only."""
+        p, t = self.p, year - self.start
+        nodes = p.origin_wage_node
+        origin_wage = np.where(nodes >= 0, external_wage_index[np.maximum(nodes, 0)], 1.0)
+        growth = self.national_index[t]
+        push = rules.push_factor(origin_wage, growth, np.full(self.n_external, self.origin_land_index[t]),
+                                 p.wage_push_elasticity, p.land_push_elasticity)
+        return self.arrival_rate * (growth * push * self.consent)[:, None]
+
+    def _potential_external(self, year: int, rates: FloatArray) -> list[_NewProjects]:
+        """(T2)-(T3): each origin's arrivals of ``year`` with their own numbers (``ProjectDraws``)."""
+        p = self.p
+        n_parks, out = len(p.parks.ids), []
+        for o in range(self.n_external):
+            total = float(rates[o].sum())
+            n, u, units, parks = self.draws.arrivals(year, o, total, self.n_units, n_parks, rules.poisson_quantile)
+            if n == 0:
+                continue
+            weights = np.cumsum(rates[o]) / total
+            sector = np.minimum(np.searchsorted(weights, u["sector"], side="right"), self.n_sectors - 1)
+            normal = np.sqrt(-2.0 * np.log(u["size_radius"])) * np.cos(2.0 * np.pi * u["size_angle"])
+            signed = rules.signed_sizes(normal, p.mean_size[sector], p.size_log_sd, p.max_size)
+            realised = u["start"] < p.start_probability
+            out.append(_NewProjects(
+                origin=np.full(n, o), sector=sector, signed=signed,
+                investment=np.where(realised, p.realised_share * signed, 0.0), is_realised=realised,
+                productivity=np.full(n, p.productivity[o]), moved_from=np.full(n, NONE), uniforms=u,
+                unit_gumbel=rules.gumbel(units), park_gumbel=rules.gumbel(parks)))
+        return out
+
+    def _potential_relocations(self, year: int, moving_rows: np.ndarray, moving_capital: FloatArray) -> list:
+        """(T7): relocating projects re-enter with origin = old host, investment = their capital, realised."""
+        book, n = self.book, len(moving_rows)
+        if n == 0:
+            return []
+        u, units, parks = self.draws.relocations(year, n, self.n_units, len(self.p.parks.ids))
+        host = book.host[moving_rows].astype(np.int64)
+        return [_NewProjects(
+            origin=self.n_external + host, sector=book.sector[moving_rows].astype(np.int64), signed=moving_capital,
+            investment=moving_capital, is_realised=np.ones(n, dtype=bool),
+            productivity=book.productivity[moving_rows].copy(), moved_from=host, uniforms=u,
+            unit_gumbel=rules.gumbel(units), park_gumbel=rules.gumbel(parks))]
+
+    def _arrive(self, year: int, utility: FloatArray, state: RegionState, external_wage_index: FloatArray,
+                relocations: list) -> tuple[np.ndarray, FloatArray, FloatArray, FloatArray]:
+        """Draw, locate and book the projects of ``year``; returns (new rows, ``[city]`` external arrivals located,
+        relocations in, signed value located at 2021 prices)."""
+        groups = self._potential_external(year, self._rates(year, external_wage_index)) + relocations
+        first = len(self.book)
+        zeros = np.zeros(self.n_units)
+        if not groups:
+            return np.arange(first, first), zeros, zeros, zeros
+        new = _NewProjects(**{
+            name: (np.concatenate([getattr(g, name) for g in groups]) if name != "uniforms"
+                   else {k: np.concatenate([g.uniforms[k] for g in groups]) for k in groups[0].uniforms})
+            for name in _NewProjects.__dataclass_fields__})
+        self._locate_and_book(year, utility, new)
+        book = self.book
+        rows = np.arange(first, len(book))
+        host = book.host[rows]
+        self._live = np.concatenate([self._live, rows[(host >= 0) & book.is_realised[rows]]])
+        external = (book.relocated_from[rows] < 0) & (host >= 0)
+        relocated = (book.relocated_from[rows] >= 0) & (host >= 0)
+        arrived = np.bincount(host[external], minlength=self.n_units).astype(float)
+        relocated_in = np.bincount(host[relocated], minlength=self.n_units).astype(float)
+        signed = np.bincount(host[external], weights=book.signed_investment[rows][external], minlength=self.n_units)
+        return rows, arrived, relocated_in, signed
+
     def before_production(
         self, year: int, state: RegionState, price_index: float, external_wage_index: FloatArray,
         package: Package,
     ) -> ProjectFlows:
-        """Closures, relocations, arrivals with location choice and capacity additions of ``year``.
+        """Installation, closures and relocations, arrivals with location choice, construction spending and the
+        suppliers' capacity investment of ``year``; the projects' capital for production.
 
         Parameters
         ----------
         year : the year being simulated.
-        state : last year's state (value added, employment: clusters, wages and market access of T4, T11).
+        state : last year's state (value added, employment: clusters, wages, market access and suppliers).
         price_index : this year's deflator (construction spending at current prices).
         external_wage_index : ``[external node]`` real wage at the external nodes relative to the base year
             (the origins' wage push, T1, and the wage term of T4).
         package : the packages in force this year (T8).
         """
-        p, book, rng = self.p, self.book, self.rng
+        p, book = self.p, self.book
         t = year - self.start
-        delta = np.zeros((self.n_units, self.n_sectors))
+        shape = (self.n_units, self.n_sectors)
         unit_utility = self._unit_utilities(year, state, external_wage_index, package)
         utility = self._alternative_utilities(year, unit_utility)
 
-        # 1. closures and relocations of operating projects (T7)
-        age = year - book.year_arrived
-        live = (book.host >= 0) & (book.closed_year == 0) & (age >= self.full_production_age)
-        rows = np.flatnonzero(live)
-        moving_rows = np.zeros(0, dtype=np.int64)
-        if len(rows):
+        # 1. last year's construction spending is installed; installed capital depreciates (K3 for projects)
+        rows = self._live
+        age = year - book.year_arrived[rows]
+        installed = rules.construction_spending_share(age - 1, p.construction_years) * book.investment[rows]
+        book.set_column("capital", rows, (1.0 - self.depreciation_rate) * book.capital[rows] + installed)
+
+        # 2. closures and relocations of operating projects (T7), by cumulative hazards and own thresholds
+        operating = rows[age >= self.full_production_age]
+        written_off = np.zeros(shape)
+        moving_rows, moving_capital = np.zeros(0, dtype=np.int64), np.zeros(0)
+        if len(operating):
             gap = rules.relocation_gap(unit_utility[self.n_external:])
-            host, sector = book.host[rows], book.sector[rows]
+            host, sector = book.host[operating], book.sector[operating]
             hazard = rules.relocation_hazard(gap[sector, host], self.base_relocation_gap[sector, host],
                                              p.relocation_rate, p.relocation_sensitivity)
-            uniforms = rng.random(len(rows))
-            closing = uniforms < p.closure_rate
-            moving = ~closing & (uniforms < p.closure_rate + hazard * (1.0 - p.closure_rate))
-            leaving = rows[closing | moving]
-            moving_rows = rows[moving]
-            np.add.at(delta, (book.host[leaving], book.sector[leaving]), -book.capital[leaving])
+            closure = book.hazard_closure[operating] + rules.hazard_increment(np.array(p.closure_rate))
+            relocation = book.hazard_relocation[operating] + rules.hazard_increment(hazard)
+            book.set_column("hazard_closure", operating, closure)
+            book.set_column("hazard_relocation", operating, relocation)
+            closing = closure >= book.draw_closure[operating]
+            moving = ~closing & (relocation >= book.draw_relocation[operating])
+            leaving = operating[closing | moving]
+            moving_rows = operating[moving]
+            moving_capital = book.capital[moving_rows].copy()
+            np.add.at(written_off, (book.host[leaving], book.sector[leaving]), book.capital[leaving])
             parked = leaving[book.park[leaving] >= 0]
             np.add.at(self.park_remaining, book.park[parked], book.land[parked])
             book.set_column("closed_year", leaving, year)
-            moving_capital = book.capital[moving_rows].copy()
             book.set_column("capital", leaving, 0.0)
-        else:
-            moving_capital = np.zeros(0)
+            self._live = np.setdiff1d(self._live, leaving, assume_unique=True)
 
-        # 2. new projects: arrivals from the origins (T1-T3) and relocations (origin = old host)
-        nodes = p.origin_wage_node
-        origin_wage = np.where(nodes >= 0, external_wage_index[np.maximum(nodes, 0)], 1.0)
-        region_wage = labour.average_wage(state.va_real, state.employment, self.capital_share, 1.0)
-        region_wage_index = labour.mean_wage(region_wage, state.employment) / self.base_mean_wage
-        push = rules.push_factor(origin_wage, region_wage_index, np.full(self.n_external, self.origin_land_index[t]),
-                                 p.wage_push_elasticity, p.land_push_elasticity)
-        counts = rules.arrival_counts(p.arrival_rate, push, rng)
-        origin = np.repeat(np.repeat(np.arange(self.n_external), self.n_sectors), counts.reshape(-1))
-        sector = np.repeat(np.tile(np.arange(self.n_sectors), self.n_external), counts.reshape(-1))
-        size = rules.draw_sizes(p.mean_size[sector], p.size_log_sd, rng)
-        moved_from = book.host[moving_rows].astype(np.int64)
-        origin = np.concatenate([origin, self.n_external + moved_from])
-        sector = np.concatenate([sector, book.sector[moving_rows]]).astype(np.int64)
-        size = np.concatenate([size, moving_capital])
-        n_new = len(origin)
-        is_relocation = np.arange(n_new) >= n_new - len(moving_rows)
-        first_new = len(book)
-        arrived = relocated_in = np.zeros(self.n_units)
-        if n_new:
-            arrived, relocated_in = self._locate_and_book(year, utility, origin, sector, size, is_relocation,
-                                                          moved_from)
+        # 3. new projects: external arrivals (T1-T3) and relocations (origin = old host) choose a location (T6)
+        new_rows, arrived, relocated_in, signed = self._arrive(
+            year, utility, state, external_wage_index, self._potential_relocations(year, moving_rows, moving_capital))
 
-        # 3. capacity additions of located, live projects (T7): capital enters K as capacity rises
-        age = year - book.year_arrived
-        live = (book.host >= 0) & (book.closed_year == 0)
-        rows = np.flatnonzero(live)
-        added = (rules.capacity_share(age[rows], self.schedule)
-                 - rules.capacity_share(age[rows] - 1, self.schedule)) * book.investment[rows]
-        np.add.at(delta, (book.host[rows], book.sector[rows]), added)
-        book.set_column("capital", rows, book.capital[rows] + added)
-        spending = rules.construction_spending_share(age[rows], p.construction_years) * book.investment[rows]
+        # 4. construction spending of the year (T7) and the suppliers' capacity for it (IO4)
+        rows = self._live
+        age = year - book.year_arrived[rows]
+        host, sector = book.host[rows].astype(np.int64), book.sector[rows].astype(np.int64)
+        spending = rules.construction_spending_share(age, p.construction_years) * book.investment[rows]
         book.set_yearly("spending_nominal", t, rows, spending * price_index)
+        spending_real = production.by_city_sector(spending, host, sector, shape)
+        is_external = book.origin[rows] < self.n_external
+        external_spending = np.bincount(host[is_external], weights=spending[is_external], minlength=self.n_units)
+        premium = np.power(book.productivity[rows], 1.0 / self.capital_share[sector])
+        full_va = production.by_city_sector(spending * premium, host, sector, shape) * self._output_capital
+        supplier = self._supplier_investment(full_va, state.va_real, year)
+
+        # 5. the projects' capital in production (J1): installed capital at its capacity share
+        effective = production.effective_capital(book.capital[rows], rules.capacity_share(age, self.schedule),
+                                                 book.productivity[rows], self.capital_share[sector])
+        self._rows_effective = (rows, effective)
         return ProjectFlows(
-            capital_change=delta, new_rows=np.arange(first_new, len(book)), arrived=arrived,
-            relocated_in=relocated_in,
-            construction_spending=np.bincount(book.host[rows], weights=spending * price_index,
-                                              minlength=self.n_units),
+            project_capital=production.by_city_sector(book.capital[rows], host, sector, shape),
+            effective_capital=production.by_city_sector(effective, host, sector, shape),
+            spending_real=spending_real, external_spending=external_spending, supplier_investment=supplier,
+            written_off=written_off, new_rows=new_rows, arrived=arrived, relocated_in=relocated_in,
+            signed_value=signed * price_index,
+            construction_spending=np.bincount(host, weights=spending * price_index, minlength=self.n_units),
         )
 
-    def _locate_and_book(self, year, utility, origin, sector, size, is_relocation, moved_from):
-        """(T6) location choice with park capacity, referral and government-led flags; appends the projects.
-
-        Returns ``[city]`` counts of the external arrivals and of the relocations located in each unit.
-        """
-        p, book, rng = self.p, self.book, self.rng
+    def _locate_and_book(self, year: int, utility: FloatArray, new: _NewProjects) -> None:
+        """(T6) location choice with park capacity by the projects' own taste shocks, referral and
+        government-led flags; appends the projects to the book."""
+        p, book = self.p, self.book
         parks = p.parks
+        u = new.uniforms
+        origin, sector = new.origin, new.sector
         rows_utility = utility[origin, sector].copy()
-        outside = np.full(len(origin), -np.inf)
+        is_relocation = new.is_relocation
         external = ~is_relocation
-        outside[external] = self.outside_utility[origin[external], sector[external]]
+        outside = np.full(len(origin), -np.inf)
+        outside[external] = (self.outside_utility[origin[external], sector[external]]
+                             + rules.gumbel(u["outside"][external]))
         if is_relocation.any():
             relocating = np.flatnonzero(is_relocation)
-            old_host = moved_from
+            old_host = new.moved_from[relocating]
             rows_utility[relocating, old_host] = -np.inf
             same_host_park = parks.host[None, :] == old_host[:, None]
             block = rows_utility[relocating, self.n_units:]
             rows_utility[relocating, self.n_units:] = np.where(same_host_park, -np.inf, block)
-        land = size / p.land_intensity
-        choice, self.park_remaining = rules.locate_with_capacity(
-            rows_utility, outside, p.nest_parameter, land, self.park_remaining, self.n_units, rng
-        )
+        log_stable = rules.log_positive_stable(u["stable_angle"], u["stable_exp"], p.nest_parameter)
+        shocks = rules.taste_shocks(np.concatenate([new.unit_gumbel, new.park_gumbel], axis=1), log_stable,
+                                    p.nest_parameter)
+        land = new.investment / p.land_intensity
+        choice, self.park_remaining = rules.choose_with_capacity(
+            rows_utility, shocks, outside, land, self.park_remaining, self.n_units, u["priority"])
         located = choice >= 0
         in_park = choice >= self.n_units
         park = np.where(in_park, choice - self.n_units, NONE)
         host = np.where(in_park, _take(parks.host, park), np.where(located, choice, NONE))
 
         # referral unit (首谈地): a unit partner of the park brought the project; otherwise, with a small
-        # probability, another unit negotiated first (drawn by the project's own unit probabilities)
+        # probability, the unit it rated next best (its own shocks) negotiated first
         referral = np.where(located, host, NONE)
         partner = np.where(in_park, _take(parks.partner_unit, park), NONE)
         referral = np.where(partner >= 0, partner, referral)
-        candidates = np.flatnonzero(located & (partner < 0) & (rng.random(len(choice)) < p.referral_probability))
+        candidates = np.flatnonzero(located & (partner < 0) & (u["referral"] < p.referral_probability))
         if len(candidates):
-            weights = rows_utility[candidates, : self.n_units].copy()
-            weights[np.arange(len(candidates)), host[candidates]] = -np.inf
-            probabilities = rules.nested_logit_probabilities(weights, np.full(len(candidates), -np.inf), 1.0)
-            referral[candidates] = rules.draw_choices(probabilities[:, :-1], rng)
-        government_led = np.zeros(len(choice), dtype=bool)
-        government_led[external] = rng.random(int(external.sum())) < p.government_led_share[origin[external]]
-        relocated_from = np.full(len(choice), NONE)
-        relocated_from[is_relocation] = moved_from
-
+            score = (rows_utility[candidates, : self.n_units] + shocks[candidates, : self.n_units]
+                     + np.log(self.referral_weights)[None, :])
+            score[np.arange(len(candidates)), host[candidates]] = -np.inf
+            best = np.argmax(score, axis=1)
+            referral[candidates] = np.where(np.isfinite(score[np.arange(len(candidates)), best]), best,
+                                            host[candidates])
+        share = np.where(external, p.government_led_share[np.minimum(origin, self.n_external - 1)], 0.0)
+        government_led = external & (u["government_led"] < share)
+        n = len(choice)
         book.append(
-            sector=sector, origin=origin, investment=size, land=land, year_arrived=np.full(len(choice), year),
-            host=host, park=park, referral=referral, is_government_led=government_led,
-            relocated_from=relocated_from,
-            full_production_year=np.where(located, year + self.full_production_age, 0),
-            closed_year=np.zeros(len(choice), dtype=np.int32), capital=np.zeros(len(choice)),
+            sector=sector, origin=origin, signed_investment=new.signed, investment=new.investment,
+            is_realised=new.is_realised, land=land, year_arrived=np.full(n, year), host=host, park=park,
+            referral=referral, is_government_led=government_led, relocated_from=new.moved_from,
+            full_production_year=np.where(located & new.is_realised, year + self.full_production_age, 0),
+            closed_year=np.zeros(n, dtype=np.int32), capital=np.zeros(n), productivity=new.productivity,
+            draw_closure=-np.log(u["closure"]), draw_relocation=-np.log(u["relocation"]),
         )
-        arrived = np.bincount(host[located & external], minlength=self.n_units).astype(float)
-        relocated_in = np.bincount(host[located & is_relocation], minlength=self.n_units).astype(float)
-        return arrived, relocated_in
 
     def after_production(
-        self, year: int, va_real: np.ndarray, employment: np.ndarray, capital: np.ndarray,
+        self, year: int, va_real: np.ndarray, employment: np.ndarray, effective_total: np.ndarray,
         taxes_by_sector: np.ndarray, price_index: float,
     ) -> ProjectOutput:
-        """Attribute value added, jobs and taxes to live projects (capital shares); depreciate their capital.
+        """(J2) value added, jobs and taxes of live projects by effective capital; (IO1)-(IO3) their local
+        purchases by supplier unit.
 
-        ``va_real``, ``employment`` and ``capital`` are this year's ``[city, sector]`` arrays;
-        ``taxes_by_sector`` is ``[city, sector]`` gross taxes, 亿元 current prices.
+        ``va_real``, ``employment`` and ``effective_total`` (K^eff of J1, incumbents included) are this year's
+        ``[city, sector]`` arrays; ``taxes_by_sector`` is ``[city, sector]`` gross taxes, 亿元 current prices.
         """
-        book, t = self.book, year - self.start
-        rows = np.flatnonzero((book.host >= 0) & (book.closed_year == 0) & (book.capital > 0))
-        host, sector = book.host[rows], book.sector[rows]
-        stock = capital[host, sector]
-        share = np.divide(book.capital[rows], stock, out=np.zeros(len(rows)), where=stock > 0)
+        book, t, p = self.book, year - self.start, self.p
+        rows, effective = self._rows_effective
+        host, sector = book.host[rows].astype(np.int64), book.sector[rows].astype(np.int64)
+        share = production.producer_shares(effective, host, sector, effective_total)
         va = share * va_real[host, sector] * price_index
         jobs = share * employment[host, sector]
         tax = share * taxes_by_sector[host, sector]
         book.set_yearly("va_nominal", t, rows, va)
         book.set_yearly("jobs", t, rows, jobs)
         book.set_yearly("tax_gross", t, rows, tax)
-        book.set_column("capital", rows, book.capital[rows] * (1.0 - self.depreciation_rate))
+        self._output_capital = np.divide(va_real, effective_total, out=np.zeros_like(va_real),
+                                         where=effective_total > 0)
+        shape = (self.n_units, self.n_sectors)
+        purchases = input_output.purchases_by_supplier_sector(
+            production.by_city_sector(va, host, sector, shape), p.io_coefficients, p.va_ratio, p.local_purchase_share)
+        received = input_output.allocate_purchases(purchases, self._supplier_weights(va_real, year))
         per_unit = lambda values: np.bincount(host, weights=values, minlength=self.n_units)  # noqa: E731
-        return ProjectOutput(va_nominal=per_unit(va), jobs=per_unit(jobs), tax_gross=per_unit(tax))
+        return ProjectOutput(va_nominal=per_unit(va), jobs=per_unit(jobs), tax_gross=per_unit(tax),
+                             local_purchases=received.sum(axis=1))
 
     def add_park_land(self, investment_nominal: FloatArray, land_cost_nominal: float, next_year: int) -> None:
         """(B9): a unit's park-land investment adds 亩 (at ``land_cost_nominal`` 亿元 per 亩) to its parks open in

@@ -6,8 +6,9 @@ the parameters, the geography and the ``sharing`` random stream; ``book_arrivals
 year's inputs explicitly and return what the block produced. Its own state is what the agreements remember:
 the cap state per agreement and project, the rebate rate each project got, and the ledger so far.
 
-1. Activities of the year: one row per project of the project book (book row = activity row, so the
-   agreements' cumulative-paid state ``[agreement, row]`` stays aligned as the append-only book grows). The
+1. Activities of the year: one row per project of the project book with value added or spending this year
+   (the agreements' cumulative-paid state ``[agreement, book row]`` stays aligned as the append-only book
+   grows; rows with nothing this year would change no amount). The
    rest of a unit's economy (its city-sector totals minus the project parts; project value added is inside
    city value added) has no park, origin or referral, so no selector of (S3) can pick it: it enters only
    the official totals.
@@ -143,48 +144,54 @@ class SharingEngine:
         return np.bincount(host[located], weights=cost, minlength=self.n_units)
 
     def _rebates(self, year: int, project_city_taxes: np.ndarray, host: np.ndarray,
-                 book: ProjectBook | None) -> np.ndarray:
-        """``[unit]`` rebates paid this year on the projects' city-level taxes."""
+                 book: ProjectBook | None, rows: np.ndarray) -> np.ndarray:
+        """``[unit]`` rebates paid this year on the city-level taxes of the book's ``rows``."""
         if book is None or len(host) == 0 or self.p.rebate_years <= 0:
             return np.zeros(self.n_units)
         if len(self.rebate_rate) != len(book):
             raise ValueError(f"{len(book)} projects in the book but {len(self.rebate_rate)} passed to book_arrivals")
         inc = self.incentives
         ceiling = incentives.rebate_ceiling(year, inc.regime_year, inc.max_tax_rebate, inc.authorised_until)
-        age = year - book.year_arrived
+        age = year - book.year_arrived[rows]
         in_window = (host >= 0) & (age >= 0) & (age < self.p.rebate_years)
-        rate = np.where(in_window, np.minimum(self.rebate_rate, ceiling[np.maximum(host, 0)]), 0.0)
+        rate = np.where(in_window, np.minimum(self.rebate_rate[rows], ceiling[np.maximum(host, 0)]), 0.0)
         paid = rate * np.maximum(project_city_taxes.sum(axis=1), 0.0)
         return np.bincount(np.maximum(host, 0), weights=paid, minlength=self.n_units)
 
     # ------------------------------------------------------------------ activities (S1)
-    def _projects(self, year: int, va_nominal: np.ndarray, gross_taxes: np.ndarray,
-                  book: ProjectBook | None) -> ActivityTable:
-        """One activity row per project of the book (row = book row), at its capital share of its city-sector.
-
-        Rows of projects that chose the outside option (host -1) keep their position with zero amounts.
-        """
+    def _active_rows(self, year: int, book: ProjectBook | None) -> np.ndarray:
+        """Book rows with value added or construction spending this year (in the region): the only rows with
+        anything to tax, share, split or rebate; the others (outside option, abandoned, closed, not yet
+        building) would enter every (S1)-(S8) and (D1)-(D5) array with zeros and change no amount."""
         if book is None or len(book) == 0:
+            return np.zeros(0, dtype=np.int64)
+        t = year - self.start
+        return np.flatnonzero((book.host >= 0) & ((book.va_nominal[:, t] > 0) | (book.spending_nominal[:, t] > 0)))
+
+    def _projects(self, year: int, va_nominal: np.ndarray, gross_taxes: np.ndarray,
+                  book: ProjectBook | None, rows: np.ndarray) -> ActivityTable:
+        """One activity row per active project of the book (``rows``), at its share of its city-sector (J2)."""
+        if book is None or len(rows) == 0:
             return ActivityTable.empty(gross_taxes.shape[2])
         t = year - self.start
-        host = book.host.astype(np.int64)
+        host = book.host[rows].astype(np.int64)
         valid = host >= 0
         at = np.maximum(host, 0)
-        sector = book.sector.astype(np.int64)
-        va = np.where(valid, book.va_nominal[:, t], 0.0)
+        sector = book.sector[rows].astype(np.int64)
+        va = np.where(valid, book.va_nominal[rows, t], 0.0)
         stock = va_nominal[at, sector]
         share = np.divide(va, stock, out=np.zeros(len(va)), where=stock > 0)
         project_gross = share[:, None] * gross_taxes[at, sector, :]                                  # (F1)-(F4)
         _, _, project_city = tax_sharing.city_level_taxes(project_gross, self.local_share,
                                                          self.province_take_by_city[at])            # (F5)-(F6)
-        origin = book.origin.astype(np.int64)
+        origin = book.origin[rows].astype(np.int64)
         return ActivityTable(
-            host=np.where(valid, host, -1), park=book.park.astype(np.int64),
+            host=np.where(valid, host, -1), park=book.park[rows].astype(np.int64),
             origin=np.where(origin >= self.n_external_origins, origin - self.n_external_origins, -1),
-            referral=book.referral.astype(np.int64), sector=sector,
-            full_production_year=book.full_production_year.astype(np.int64),
-            is_government_led=book.is_government_led.copy(),
-            value_added_nominal=va, investment_nominal=np.where(valid, book.spending_nominal[:, t], 0.0),
+            referral=book.referral[rows].astype(np.int64), sector=sector,
+            full_production_year=book.full_production_year[rows].astype(np.int64),
+            is_government_led=book.is_government_led[rows].copy(),
+            value_added_nominal=va, investment_nominal=np.where(valid, book.spending_nominal[rows, t], 0.0),
             city_taxes=project_city, base_city_taxes=np.zeros_like(project_city),
             pre_move_taxes=np.zeros(len(va)), pre_move_gross_annual=np.zeros(len(va)),
         )
@@ -234,7 +241,8 @@ class SharingEngine:
         p, a = self.p, self.agreements
         enforced = tax_sharing.enforcement_draws(a.enforcement_probability, a.group, self.rng)   # (S4)
         honoured = tax_sharing.enforcement_draws(a.stat_honour_probability, a.group, self.rng)   # (D2)
-        projects = self._projects(year, va_nominal, gross_taxes, book)
+        active = self._active_rows(year, book)
+        projects = self._projects(year, va_nominal, gross_taxes, book, active)
         located = projects.host >= 0
         n_q = len(tax_sharing.STAT_QUANTITIES)
         # official (在地) totals (D1): GDP, industrial VA, FAI of incumbents and projects
@@ -245,10 +253,12 @@ class SharingEngine:
         paid = received = to_external = np.zeros(self.n_units)
         credited, stats_to_external = official, np.zeros((self.n_units, n_q))
         if a.n_agreements > 0:
-            self.cumulative = tax_sharing.pad_cumulative(self.cumulative, a.n_agreements, projects.n_rows)
+            self.cumulative = tax_sharing.pad_cumulative(self.cumulative, a.n_agreements,
+                                                         len(book) if book is not None else 0)
             rows = self._candidates(projects)
             if len(rows):
                 subset = projects.take(rows)
+                rows = active[rows]  # book rows: the cap state is kept per book row
                 start = self.cumulative[:, rows]
                 taxes = tax_sharing.share_taxes(subset, a, year, start, enforced, self.n_units, self.n_external)
                 stats = stats_sharing.split_statistics(subset, a, year, start, honoured, self.is_industry,
@@ -269,7 +279,7 @@ class SharingEngine:
 
         collected = tax_city.sum(axis=1)
         after_sharing = collected - paid + received                                              # (S8)
-        incentive_cost = self._rebates(year, projects.city_taxes, projects.host, book) + land_discount_cost
+        incentive_cost = self._rebates(year, projects.city_taxes, projects.host, book, active) + land_discount_cost
         out = budget.budget_year(after_sharing, investment_share, incentive_cost, debt, p.transfer_rate,
                                  p.interest_rate, p.debt_limit_to_revenue, p.park_land_share,
                                  other_transfers)                                                   # (B1)-(B9)

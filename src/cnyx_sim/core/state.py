@@ -123,7 +123,8 @@ class RegionState:
     va_real : FloatArray
         ``[city, sector]`` value added, 亿元 at 2021 prices (P1).
     capital : FloatArray
-        ``[city, sector]`` private capital stock used in this year's production, 亿元 at 2021 prices (K3).
+        ``[city, sector]`` private capital stock installed this year, incumbents' (K3) plus projects' (J3),
+        亿元 at 2021 prices; production uses the effective capital of (J1).
     employment : FloatArray
         ``[city, sector]`` persons employed, 万人 (L1, L3).
     employment_share : FloatArray
@@ -147,8 +148,10 @@ class RegionState:
     infrastructure_investment : FloatArray
         ``[city]`` the part of public investment that builds public capital next year, 亿元 nominal (B9).
     private_investment : FloatArray
-        ``[city, sector]`` incumbents' gross investment made in the year, productive next year, 亿元 at 2021
-        prices (K2).
+        ``[city, sector]`` incumbents' gross investment made in the year (K2, K4-K5, with the suppliers' capacity of
+        IO4), productive next year, 亿元 at 2021 prices; projects' spending is in the project book (T7).
+    project_capital : FloatArray
+        ``[city, sector]`` the projects' part of ``capital`` (J3), 亿元 at 2021 prices.
     debt : FloatArray
         ``[city]`` city debt at year end, 亿元 nominal (B8).
     """
@@ -168,6 +171,7 @@ class RegionState:
     public_investment: FloatArray
     infrastructure_investment: FloatArray
     private_investment: FloatArray
+    project_capital: FloatArray
     debt: FloatArray
 
     def copy(self) -> "RegionState":

@@ -53,6 +53,11 @@ BASE_YEAR = TableSpec(
              Column("value", "float"), Column("year", "int", ge=1900, le=2200)),
     unique=("region", "variable", "sector"), row_checks=(bounded("value", BASE_YEAR_BOUNDS),),
     what="calibration file (base-year table)")
+IO_FILE = "io_coefficients.csv"
+IO_COEFFICIENTS = TableSpec(
+    columns=(Column("buyer", "code"), Column("supplier", "code"), Column("coefficient", "float", ge=0.0, le=1.0),
+             Column("basis", "text")),
+    unique=("buyer", "supplier"), what="input-output coefficients (io_coefficients.csv)")
 TRAVEL_TIMES = TableSpec(
     columns=(Column("from", "code"), Column("to", "code"), Column("hours", "float", gt=0.0, le=100.0)),
     unique=("from", "to"), what="travel-time table")
@@ -69,6 +74,10 @@ class Calibration:
     default_inflation: float
     directory: Path
     files: dict[str, str] = field(default_factory=dict)
+    #: ``[supplier, buyer]`` direct-requirement coefficients and ``[sector]`` value-added share of gross output
+    #: (IO1-IO4, ``io_coefficients.csv``); None when the folder has no such file (then no local purchases).
+    io_coefficients: np.ndarray | None = None
+    va_ratio: np.ndarray | None = None
 
 
 def _read(path: Path, spec: TableSpec, limits: Limits) -> tuple[Table, str]:
@@ -134,8 +143,45 @@ def load_calibration(directory: str | Path | None = None, *, limits: Limits = DE
         historical_real_growth=pick("real_growth_mean_2015_2021", "total"),
     )
     files = {regions_path.name: regions_hash, sectors_path.name: sectors_hash, base_path.name: base_hash}
+    io_coefficients = va_ratio = None
+    if (directory / IO_FILE).is_file():
+        io_coefficients, va_ratio, files[IO_FILE] = _io_table(directory / IO_FILE, geography.sectors, limits)
     return Calibration(base=base, default_inflation=float(inflation_rows[0]["value"]), directory=directory,
-                       files=files)
+                       files=files, io_coefficients=io_coefficients, va_ratio=va_ratio)
+
+
+def _io_table(path: Path, sectors: Index, limits: Limits) -> tuple[np.ndarray, np.ndarray, str]:
+    """``[supplier, buyer]`` coefficients and ``[sector]`` value-added ratio ``1 - total`` (docs/model.md 7.7).
+
+    Every buyer needs a ``total`` row (its intermediate-input share of gross output, < 1) and its coefficients
+    must add up to that total (within 1e-4); codes must be sectors of sectors.csv.
+    """
+    table, sha = _read(path, IO_COEFFICIENTS, limits)
+    n = len(sectors)
+    coefficients, total = np.zeros((n, n)), np.full(n, np.nan)
+    for row, line in zip(table.rows, table.lines):
+        for column in ("buyer", "supplier"):
+            if row[column] not in sectors.codes and not (column == "supplier" and row[column] == "total"):
+                raise CalibrationError(path, line, column, f"a sector of sectors.csv (or 'total'), not "
+                                                           f"{row[column]!r}")
+        buyer = sectors.position(row["buyer"])
+        if row["supplier"] == "total":
+            if row["coefficient"] >= 1.0:
+                raise CalibrationError(path, line, "coefficient", "an intermediate-input share below 1")
+            total[buyer] = row["coefficient"]
+        else:
+            coefficients[sectors.position(row["supplier"]), buyer] = row["coefficient"]
+    missing = [sectors.codes[k] for k in range(n) if np.isnan(total[k])]
+    if missing:
+        raise CalibrationError(path, None, "supplier", f"a 'total' row for every buyer sector (missing: "
+                                                       f"{', '.join(missing[:5])})")
+    off = np.flatnonzero(np.abs(coefficients.sum(axis=0) - total) > 1e-4)
+    if len(off):
+        k = int(off[0])
+        raise CalibrationError(path, None, "coefficient", f"the coefficients of buyer {sectors.codes[k]} to add up "
+                                                          f"to its total {total[k]:.6g}, not "
+                                                          f"{coefficients[:, k].sum():.6g}")
+    return coefficients, 1.0 - total, sha
 
 
 _CACHE: dict[tuple, Calibration] = {}

@@ -65,6 +65,14 @@ UNITS: dict[str, str] = {
     "project_va_nominal": NOMINAL,
     "project_jobs": PERSONS,
     "project_tax_gross": NOMINAL,
+    # projects as producers and investment accounting (issue 9, ODD 7.3, 7.7); per unit, region = sum of units
+    "project_signed_value": NOMINAL,
+    "project_capital": REAL,
+    "project_local_purchases": NOMINAL,
+    "capital_written_off": REAL,
+    "incumbent_investment": NOMINAL,
+    "supplier_investment": NOMINAL,
+    "crowded_out_investment": NOMINAL,
     # fiscal system (issue 4, ODD 7.10-7.12); per unit, region = sum of units
     "gdp_credited_nominal": NOMINAL,
     "gdp_credited_to_external": NOMINAL,
@@ -103,7 +111,8 @@ PROJECT_COLUMNS = ["scenario", "run", "project_id", "sector", "origin", "year_ar
 #: Extra columns after the contract ones (units: investment 亿元 2021 prices; va/tax 亿元 current prices).
 PROJECT_EXTRA_COLUMNS = ["referral_region", "is_government_led", "relocated_from", "full_production_year",
                          "closed_year", "va_nominal_last_year", "jobs_last_year", "tax_gross_last_year",
-                         "va_nominal_cumulative", "tax_gross_cumulative"]
+                         "va_nominal_cumulative", "tax_gross_cumulative", "signed_investment", "is_realised",
+                         "productivity"]
 #: dtypes of projects.parquet: fixed, so a run (or batch chunk) without projects writes the same schema.
 PROJECT_DTYPES: dict[str, str] = {
     "scenario": "str", "run": "int64", "project_id": "int64", "sector": "str", "origin": "str",
@@ -114,6 +123,8 @@ PROJECT_DTYPES: dict[str, str] = {
     "full_production_year": "Int64", "closed_year": "Int64", "va_nominal_last_year": "float64",
     "jobs_last_year": "float64", "tax_gross_last_year": "float64", "va_nominal_cumulative": "float64",
     "tax_gross_cumulative": "float64",
+    # issue 9: signed value (亿元 2021 prices), whether the signing was carried out (开工), TFP relative to the host
+    "signed_investment": "float64", "is_realised": "bool", "productivity": "float64",
 }
 
 
@@ -138,8 +149,10 @@ def unit_level_arrays(result: RunResult) -> dict[str, np.ndarray]:
     for name in ("population", "net_migration", "tax_revenue_gross", "tax_local_collected",
                  "public_investment", "public_capital"):
         out[name] = _unit_and_region(city[name], None)
-    for name in ("projects_arrived", "projects_relocated_in", "project_investment", "project_va_nominal",
-                 "project_jobs", "project_tax_gross"):
+    from cnyx_sim.core.model import INVESTMENT_VARIABLES
+    from cnyx_sim.core.projects import PROJECT_VARIABLES
+
+    for name in PROJECT_VARIABLES + INVESTMENT_VARIABLES:
         if name in city:
             out[name] = _unit_and_region(city[name], None)
     from cnyx_sim.core.sharing import SHARING_VARIABLES
@@ -190,40 +203,50 @@ def projects_frame(result: RunResult) -> pd.DataFrame:
     columns = PROJECT_COLUMNS + PROJECT_EXTRA_COLUMNS
     if book is None or len(book) == 0:
         return pd.DataFrame({c: pd.Series(dtype=PROJECT_DTYPES[c]) for c in columns})
-    units = np.array(list(book.unit_codes) + ["outside"], dtype=object)
-    parks = np.array(list(book.park_ids) + ["none"], dtype=object)
-    unit_or_none = np.array(list(book.unit_codes) + [None], dtype=object)
+    units = list(book.unit_codes) + ["outside"]
+    parks = list(book.park_ids) + ["none"]
+    unit_or_none = list(book.unit_codes) + [None]
     end_year = int(result.years[-1])
     params = result.params.transfer
     stage = stage_at_age(end_year - book.year_arrived, params.construction_years, len(params.ramp_up_shares),
-                         book.closed_year > 0)
+                         book.closed_year > 0, ~book.is_realised)
     stage = np.where(book.host < 0, -1, stage)
-    stage_names = np.array(list(STAGES) + ["outside"], dtype=object)
+    stage_names = list(STAGES) + ["outside"]
     frame = pd.DataFrame({
-        "scenario": result.scenario,
+        "scenario": _strings([result.scenario], np.zeros(len(book), dtype=np.int64)),
         "run": np.int64(result.run),
         "project_id": book.project_id,
-        "sector": np.array(book.sector_codes, dtype=object)[book.sector],
-        "origin": np.array(book.origin_codes, dtype=object)[book.origin],
+        "sector": _strings(book.sector_codes, book.sector),
+        "origin": _strings(book.origin_codes, book.origin),
         "year_arrived": book.year_arrived.astype("int64"),
-        "host_region": units[book.host],
-        "park": parks[book.park],
+        "host_region": _strings(units, book.host),
+        "park": _strings(parks, book.park),
         "investment": book.investment,
-        "stage_final": stage_names[stage],
-        "referral_region": unit_or_none[book.referral],
+        "stage_final": _strings(stage_names, stage),
+        "referral_region": _strings(unit_or_none, book.referral),
         "is_government_led": book.is_government_led,
-        "relocated_from": unit_or_none[book.relocated_from],
-        "full_production_year": _nullable_years(book.full_production_year, book.host >= 0),
+        "relocated_from": _strings(unit_or_none, book.relocated_from),
+        "full_production_year": _nullable_years(book.full_production_year, (book.host >= 0) & book.is_realised),
         "closed_year": _nullable_years(book.closed_year, book.closed_year > 0),
         "va_nominal_last_year": book.va_nominal[:, -1],
         "jobs_last_year": book.jobs[:, -1],
         "tax_gross_last_year": book.tax_gross[:, -1],
-        "va_nominal_cumulative": book.va_nominal.sum(axis=1),
-        "tax_gross_cumulative": book.tax_gross.sum(axis=1),
+        # summed in project-major order (the book stores years contiguously), as the golden outputs were
+        "va_nominal_cumulative": np.ascontiguousarray(book.va_nominal).sum(axis=1),
+        "tax_gross_cumulative": np.ascontiguousarray(book.tax_gross).sum(axis=1),
+        "signed_investment": book.signed_investment,
+        "is_realised": book.is_realised,
+        "productivity": book.productivity,
     })
-    # Object columns of strings become pandas' "str" dtype on construction: the dtypes already equal
-    # PROJECT_DTYPES (tested), so no (slow) astype here.
+    # The string columns are built as pandas' "str" arrays: the dtypes already equal PROJECT_DTYPES (tested),
+    # so no (slow) astype here.
     return frame[columns]
+
+
+def _strings(labels, codes: np.ndarray):
+    """A ``str`` column of ``labels[codes]`` (code -1 = the last label), converting each label once (a run has
+    tens of thousands of projects but a dozen labels)."""
+    return pd.array(list(labels), dtype="str").take(np.asarray(codes, dtype=np.int64))
 
 
 def _nullable_years(years: np.ndarray, present: np.ndarray) -> pd.arrays.IntegerArray:

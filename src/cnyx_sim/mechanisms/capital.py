@@ -7,8 +7,24 @@ Real values, 亿元 at 2021 prices, for city ``c`` and sector ``s``:
     (K3)  K_cs,t+1 = (1 - delta) * K_cs,t + I_cs,t
 
 (K2) is a gross investment rate ``s_s`` tilted toward city-sectors whose return exceeds the regional
-average; ``chi = 0`` gives a fixed saving rate (Solow). Project investment (industrial transfer) is added
-to ``I`` by the transfer mechanism, not here.
+average; ``chi = 0`` gives a fixed saving rate (Solow). ``K`` in (K1) is the effective capital of (J1) when
+projects produce in the city-sector (its return is the incumbents' return).
+
+With industrial transfer, investment is three flows, each counted once (docs/model.md 7.3, 7.7):
+
+    (K4)  s'_s = s_s * (1 - (1 - c) * phi_s - psi_s)       incumbents' autonomous rate
+          s_s is the fitted *total* rate (its history ran without projects, so it includes the projects of
+          2015-2021); phi_s = the share of external projects in that total (transfer sectors), psi_s = the
+          supplier investment (IO4) they induce, at base-year conditions (computed by the transfer engine)
+    (K5)  I^inc_cs = I_cs(s') * max(0, 1 - c * P_c / sum_s I_cs(s'))
+          crowding-out: realised external project spending P_c in unit c displaces c per yuan of incumbent
+          investment in the unit, pro rata across its sectors (c in [0, 1])
+    (K6)  I^total_cs = I^inc_cs + I^sup_cs + sum_{j in cs} spending_j
+          incumbents + their supplier capacity (IO4) + projects' construction spending (T7); every flow enters
+          the capital stock once (K3 for incumbents, T7 for projects)
+
+At base-year conditions (P = phi s Y, I^sup = psi s Y) K4-K6 give back the fitted total s Y; without projects
+(``no_transfer``) investment is lower by (1 - c) P + I^sup.
 """
 
 from __future__ import annotations
@@ -51,3 +67,18 @@ def investment(
 def next_capital(capital: FloatArray, gross_investment: FloatArray, depreciation: float) -> FloatArray:
     """Equation (K3)."""
     return (1.0 - depreciation) * capital + gross_investment
+
+
+def autonomous_investment_rate(investment_rate: FloatArray, project_share: FloatArray, supplier_share: FloatArray,
+                               crowding_out: float) -> FloatArray:
+    """Equation (K4): ``[sector]`` the incumbents' rate ``s (1 - (1 - c) phi - psi)``, at least 0."""
+    return np.maximum(investment_rate * (1.0 - (1.0 - crowding_out) * project_share - supplier_share), 0.0)
+
+
+def crowd_out(incumbent_investment: FloatArray, project_spending: FloatArray, crowding_out: float) -> FloatArray:
+    """Equation (K5): ``[city, sector]`` incumbents' investment after ``c`` times the ``[city]`` external
+    projects' spending is displaced, pro rata across the unit's sectors (never below zero)."""
+    unit_total = incumbent_investment.sum(axis=1)
+    factor = np.divide(crowding_out * project_spending, unit_total, out=np.zeros_like(unit_total),
+                       where=unit_total > 0)
+    return incumbent_investment * np.maximum(1.0 - factor, 0.0)[:, None]

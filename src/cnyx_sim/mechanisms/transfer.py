@@ -1,37 +1,44 @@
-"""Industrial transfer: project arrivals, location choice with an outside option, capacity, lifecycle and
+"""Industrial transfer: project flows, location choice with an outside option, capacity, lifecycle and
 relocation (ODD 7.7).
 
 Projects are rows of the project book (``cnyx_sim.core.projects``). Origins ``o`` are the external origins
 (``chengdu``, ``chongqing_core``, ``east_coast``, ``abroad``); a unit of the region is the origin of an
 intra-regional relocation. Alternatives ``a`` are the units and the open co-built parks (a park is located
-in its host unit).
+in its host unit). Every potential project carries its own random numbers (``u``, ``z``, ``g``: uniforms,
+normals, Gumbels from streams keyed by run, origin, year and index, ``core.rng.ProjectDraws``).
 
-    (T1)  push_o,t = (W_o,t / W_R,t)^phi_w * Lambda_o,t^phi_L
-          W_o = origin wage index (base year = 1; the external wage path of N3), W_R = region mean real wage
-          index, Lambda_o = origin land-cost index relative to the region (scenario path).
-    (T2)  n_os,t ~ Poisson(lambda_os * push_o,t)                          arrivals by origin and sector
-    (T3)  I_j ~ LogNormal(ln m_s - sigma^2 / 2, sigma)   (mean m_s);  land need l_j = I_j / intensity
+    (T1)  push_o,t = (W_o,t / G_t)^phi_w * Lambda_o,t^phi_L
+          W_o = origin real wage index (base year = 1; the external wage path of N3), G_t = national real growth
+          index (the nation's wages grow with it), Lambda_o = origin land-cost index relative to the region.
+          Only exogenous paths: arrivals never depend on what a policy does inside the region.
+    (T2)  Lambda_os,t = lambda_os * G_t * push_o,t * consent_o,t      (consent = 1: hook for issue 10)
+          N_o,t = F^-1_Poisson(u_o,t; sum_s Lambda_os,t);  sector of project j ~ Categorical(Lambda_os / sum_s)
+          by its own uniform (Poisson splitting: counts by origin and sector are Poisson(Lambda_os,t)).
+          Calibrated rates: lambda_os = pi_o * phi * s_s * Y_s,0 / (p * kappa * m_s * located_o), so that the
+          expected realised project investment at base-year conditions is phi s_s Y_s,0 (K4).
+    (T3)  S_j = min(S_max, m_s exp(sigma z_j - sigma^2 / 2))   signed investment (签约额), lognormal, mean m_s
+          R_j = 1[u_j < p]   the signing is carried out (开工);   I_j = kappa * S_j * R_j   realised investment
+          land need l_j = I_j / intensity
     (T4)  V_osc = b_cl ln(Y_sc / G_t) + b_w ln(w_c / (wbar_0 W_ext,t)) - b_L ln(1 - d_c) + b_rho rho_c
                 + b_q q_c + b_MA ln(MA_c / (MAbar_0 G_t)) - b_T T_oc
-          G_t = national real growth index (other places grow too), T_oc = travel time origin -> unit.
     (T5)  park k (host h_k) is an alternative for sector s if it is open and targets s:
           V_osk = V_osh_k + b_park + b_partner * 1[o is the park's partner]
-    (T6)  nested logit: region nest R (units and parks), outside option 0:
-          IV_os = mu ln sum_a exp(V_osa / mu);   P(R) = exp(IV) / (exp(IV) + exp(V0_os))
-          P(a) = P(R) * exp(V_osa / mu) / sum_b exp(V_osb / mu);   P(0) = 1 - P(R)
-          V0_os is calibrated so that P(R) equals the base-year located share of origin o (the choice set
-          and packages of 2021). Capacity: a park whose remaining land is smaller than l_j is not in j's
-          choice set; projects of one year are admitted in random order and those that no longer fit are
-          redrawn without the park (UrbanSim's constrained choice).
-    (T7)  lifecycle by age a = t - arrival year: a = 0 announced, 1..B construction (spending I/B a year),
-          then ramp-up at capacity shares r_1..r_R, operating (100%, 达产) from a = B + R + 1; operating
-          projects close with hazard f and relocate with hazard
-          h_j = h0 * exp(theta * (D_sh,t - D_sh,0)),  D_sh = ln sum_{c != h} exp(V_hsc) - V_hsh
-          (the pull of the other units relative to the base year); a relocating project closes at h and
-          re-enters as a new project with origin h, investment = its current capital.
-    (T12) s'_s,t = max(0, s_s - (sum_o lambda_os share_o m_s / Y_s,0) * C(t - t0 - 1))
-          the incumbents' investment rate (K2) is lowered by the projects the base-year arrival rates bring,
-          phased in with the cumulative capacity schedule C of (T7), so the calibrated rate holds for the total.
+    (T6)  nested logit as random utility with the project's own taste shocks:
+          U_ja = V_a + mu (g_ja + ln S_j)  (a in the region nest R),   U_j0 = V0_os + g_j0,   j takes argmax
+          g ~ Gumbel(0, 1) iid; S_j ~ positive stable(mu) (Laplace transform exp(-t^mu)), so that
+          P(a) = exp(IV) / (exp(IV) + exp(V0)) * exp(V_a / mu) / exp(IV / mu),   IV = mu ln sum_a exp(V_a / mu)
+          V0_os is calibrated so that P(R) equals the base-year located share of origin o. Capacity: a park
+          whose free land is below l_j is not in j's choice set; projects are admitted in the order of their
+          own priority uniforms, the first one that no longer fits closes the park for the year and those
+          rejected take their next best alternative with the same shocks (UrbanSim's constrained choice).
+    (T7)  lifecycle by age a = t - signing year: a = 0 signed, 1..B construction (spending I/B a year, installed
+          the next year like all investment, K3), capacity share C(a) of the installed capital: r_1..r_R in
+          ramp-up, 1 from a = B + R + 1 (达产). Operating projects close when their cumulative hazard
+          n f' reaches their own Exp(1) draw E^c_j (f' = -ln(1 - f)), and relocate when
+          sum_t -ln(1 - h_j,t) reaches E^r_j,   h_j,t = h0 * exp(eta_h * (D_sh,t - D_sh,0)),
+          D_sh = ln sum_{c != h} exp(V_hsc) - V_hsh (the pull of the other units relative to the base year);
+          a relocating project's capital is written off at h and it re-enters as a new, realised project with
+          origin h and investment = that capital.
 
 The outside option makes location positive-sum: a better package raises the region's total, not only one
 unit's share (Schmidheiny & Brülhart 2011).
@@ -39,37 +46,70 @@ unit's share (Schmidheiny & Brülhart 2011).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 FloatArray = np.ndarray
 
 #: Project stages, in code order.
-STAGES: tuple[str, ...] = ("announced", "construction", "ramp_up", "operating", "closed")
+STAGES: tuple[str, ...] = ("announced", "construction", "ramp_up", "operating", "closed", "abandoned")
 OUTSIDE = -1
 
 
 def push_factor(
-    origin_wage_index: FloatArray, region_wage_index: float, origin_land_index: FloatArray,
+    origin_wage_index: FloatArray, national_index: float, origin_land_index: FloatArray,
     wage_elasticity: float, land_elasticity: float,
 ) -> FloatArray:
-    """(T1): ``[origin]`` push multiplier of the arrival rates (1 in the base year)."""
-    return (origin_wage_index / region_wage_index) ** wage_elasticity * origin_land_index ** land_elasticity
+    """(T1): ``[origin]`` push multiplier of the arrival rates (1 in the base year), from exogenous paths only."""
+    return (origin_wage_index / national_index) ** wage_elasticity * origin_land_index ** land_elasticity
 
 
-def arrival_counts(rate: FloatArray, push: FloatArray, rng: np.random.Generator) -> np.ndarray:
-    """(T2): ``[origin, sector]`` Poisson counts of arriving projects."""
-    return rng.poisson(rate * push[:, None])
+def calibrated_arrival_rates(
+    target_flow: FloatArray, origin_share: FloatArray, located_share: FloatArray, start_probability: float,
+    realised_share: float, mean_size: FloatArray,
+) -> FloatArray:
+    """(T2): ``[origin, sector]`` projects per year considering the region whose expected realised investment at
+    base-year conditions is ``target_flow`` ``[sector]`` (亿元, 2021 prices):
+    ``lambda_os = pi_o F_s / (p kappa m_s located_o)`` (``pi`` normalised; 0 where F_s = 0)."""
+    share = np.asarray(origin_share, dtype=float)
+    share = share / share.sum() if share.sum() > 0 else share
+    per_project = start_probability * realised_share * np.asarray(mean_size, dtype=float)
+    signed = np.divide(target_flow, per_project, out=np.zeros_like(np.asarray(target_flow, dtype=float)),
+                       where=per_project > 0)
+    return np.divide(share[:, None] * signed[None, :], located_share[:, None],
+                     out=np.zeros((len(share), len(signed))), where=located_share[:, None] > 0)
 
 
-def lognormal_mean_log(mean: FloatArray, log_sd: float) -> FloatArray:
-    """(T3): location parameter ``ln m - sigma^2 / 2`` of a lognormal whose mean is ``m``."""
-    return np.log(mean) - 0.5 * log_sd**2
+def poisson_quantile(uniform: FloatArray, rate: FloatArray) -> np.ndarray:
+    """(T2): the Poisson(``rate``) count at probability ``uniform`` (inverse CDF), elementwise.
+
+    Inversion makes the count a monotone function of the rate for a given uniform: a scenario with a higher
+    rate gets the same projects plus more (common random numbers), one with the same rate the same count. The
+    CDF is summed over ``rate -/+ 12 sqrt(rate) + 30`` (the mass outside is below 1e-30).
+    """
+    uniform = np.atleast_1d(np.asarray(uniform, dtype=float))
+    rate = np.broadcast_to(np.asarray(rate, dtype=float), uniform.shape)
+    out = np.zeros(uniform.shape, dtype=np.int64)
+    for i, (u, lam) in enumerate(zip(uniform.ravel(), rate.ravel())):
+        if lam <= 0.0:
+            continue
+        width = 12.0 * math.sqrt(lam) + 30.0
+        low, top = max(int(lam - width), 0), int(lam + width)
+        k = np.arange(low, top + 1)
+        # ln p_k = -lam + k ln lam - ln k!, with ln low! from lgamma and the rest by cumulative logs
+        log_factorial = math.lgamma(low + 1) + np.concatenate([[0.0], np.cumsum(np.log(k[1:]))])
+        with np.errstate(under="ignore"):  # far tails underflow to 0, which is what they are
+            cdf = np.cumsum(np.exp(-lam + k * math.log(lam) - log_factorial))
+        out.flat[i] = low + min(int(np.searchsorted(cdf, u * cdf[-1], side="right")), top - low)
+    return out
 
 
-def draw_sizes(mean_size: FloatArray, log_sd: float, rng: np.random.Generator) -> FloatArray:
-    """(T3): one lognormal size per entry of ``mean_size`` (亿元), with that mean."""
+def signed_sizes(normal: FloatArray, mean_size: FloatArray, log_sd: float, cap: float) -> FloatArray:
+    """(T3): signed investment of each project (亿元, 2021 prices) from its own standard normal ``z``:
+    lognormal with mean ``m_s`` (before the cap), at most ``cap``."""
     mean_size = np.asarray(mean_size, dtype=float)
-    return np.exp(lognormal_mean_log(mean_size, log_sd) + log_sd * rng.standard_normal(mean_size.shape))
+    return np.minimum(mean_size * np.exp(log_sd * np.asarray(normal) - 0.5 * log_sd**2), cap)
 
 
 def unit_utilities(
@@ -160,33 +200,48 @@ def calibrate_outside_utility(utility: FloatArray, nest_parameter: float, locate
     return iv - np.log(share / (1.0 - share))
 
 
-def draw_choices(probabilities: FloatArray, rng: np.random.Generator) -> np.ndarray:
-    """Monte Carlo draw of one alternative per row of ``probabilities`` ``[n, k]``: returns ``[n]`` int."""
-    if len(probabilities) == 0:
-        return np.zeros(0, dtype=np.int64)
-    cumulative = np.cumsum(probabilities, axis=1)
-    uniforms = rng.random(len(probabilities)) * cumulative[:, -1]
-    choice = (cumulative < uniforms[:, None]).sum(axis=1)
-    return np.minimum(choice, probabilities.shape[1] - 1)
+def gumbel(uniform: FloatArray) -> FloatArray:
+    """Standard Gumbel variates from uniforms in (0, 1)."""
+    return -np.log(-np.log(uniform))
 
 
-def locate_with_capacity(
+def log_positive_stable(uniform_angle: FloatArray, uniform_exp: FloatArray, index: float) -> FloatArray:
+    """ln S of positive stable variates with Laplace transform ``exp(-t^index)`` (Kanter 1975), from two
+    uniforms each; ``index = 1`` gives S = 1. ``index`` is the nest parameter mu of (T6)."""
+    if index >= 1.0:
+        return np.zeros(np.shape(uniform_angle))
+    angle = np.pi * np.asarray(uniform_angle)
+    exponential = -np.log(np.asarray(uniform_exp))
+    a = index
+    return (np.log(np.sin(a * angle)) - np.log(np.sin(angle)) / a
+            + (1.0 - a) / a * (np.log(np.sin((1.0 - a) * angle)) - np.log(exponential)))
+
+
+def taste_shocks(gumbel_nest: FloatArray, log_stable: FloatArray, nest_parameter: float) -> FloatArray:
+    """(T6): ``[project, alternative]`` shocks of the region nest, ``mu (g_ja + ln S_j)``: jointly they are the
+    nested-logit (GEV) errors with dissimilarity ``mu`` (a positive-stable mixture of Gumbels)."""
+    return nest_parameter * (gumbel_nest + log_stable[:, None])
+
+
+def choose_with_capacity(
     utility: FloatArray,
-    outside_utility: FloatArray,
-    nest_parameter: float,
+    shocks: FloatArray,
+    outside_total: FloatArray,
     land_need: FloatArray,
     park_remaining: FloatArray,
     n_units: int,
-    rng: np.random.Generator,
+    priority: FloatArray,
 ) -> tuple[np.ndarray, FloatArray]:
-    """(T6) with park capacity: choose an alternative for every project of one year.
+    """(T6) with park capacity: every project of one year takes its best alternative by its own shocks.
 
     Parameters
     ----------
-    utility : [project, unit + park] systematic utilities (``-inf`` = not available).
-    outside_utility : [project] V0 (``-inf`` = no outside option).
+    utility : [project, unit + park] systematic utilities V (``-inf`` = not available).
+    shocks : [project, unit + park] its taste shocks (``taste_shocks``).
+    outside_total : [project] V0 + g_0 (``-inf`` = no outside option).
     land_need : [project] 亩.
     park_remaining : [park] 亩 of free land at the start of the year.
+    priority : [project] admission order (lower first), the project's own uniform.
 
     Returns
     -------
@@ -195,25 +250,28 @@ def locate_with_capacity(
     """
     n = len(land_need)
     remaining = np.array(park_remaining, dtype=float, copy=True)
-    utility = np.array(utility, dtype=float, copy=True)
+    total = np.asarray(utility, dtype=float) + shocks
     n_parks = len(remaining)
-    choice = np.full(n, OUTSIDE, dtype=np.int64)
-    pending = np.arange(n)
     # A park whose free land is below a project's need is not in that project's choice set.
-    utility[:, n_units:] = np.where(land_need[:, None] > remaining[None, :], -np.inf, utility[:, n_units:])
+    total[:, n_units:] = np.where(land_need[:, None] > remaining[None, :], -np.inf, total[:, n_units:])
+    choice = np.full(n, OUTSIDE, dtype=np.int64)
+    if n == 0:
+        return choice, remaining
+    pending = np.arange(n)
     for _ in range(n_parks + 1):
         if len(pending) == 0:
             break
-        probabilities = nested_logit_probabilities(utility[pending], outside_utility[pending], nest_parameter)
-        drawn = draw_choices(probabilities, rng)
-        drawn = np.where(drawn == probabilities.shape[1] - 1, OUTSIDE, drawn)
+        sub = total[pending]
+        best = np.argmax(sub, axis=1)
+        best_value = sub[np.arange(len(pending)), best]
+        drawn = np.where(best_value > outside_total[pending], best, OUTSIDE)
         choice[pending] = drawn
-        order = rng.permutation(len(pending))
         redraw = np.zeros(len(pending), dtype=bool)
         for k in range(n_parks):
-            takers = order[drawn[order] == n_units + k]
+            takers = np.flatnonzero(drawn == n_units + k)
             if len(takers) == 0:
                 continue
+            takers = takers[np.argsort(priority[pending[takers]], kind="stable")]
             fits = np.cumsum(land_need[pending[takers]]) <= remaining[k]
             # Admission stops at the first project that does not fit: the park is full for this year.
             admitted = takers[np.cumsum(~fits) == 0]
@@ -221,7 +279,7 @@ def locate_with_capacity(
             rejected = takers[len(admitted):]
             if len(rejected):
                 redraw[rejected] = True
-                utility[:, n_units + k] = -np.inf
+                total[:, n_units + k] = -np.inf
         pending = pending[redraw]
     choice[pending] = OUTSIDE  # unreachable in practice: units never fill
     return choice, remaining
@@ -244,14 +302,18 @@ def construction_spending_share(age: np.ndarray, construction_years: int) -> Flo
     return np.where((age >= 1) & (age <= construction_years), 1.0 / construction_years, 0.0)
 
 
-def stage_at_age(age: np.ndarray, construction_years: int, n_ramp: int, is_closed: np.ndarray) -> np.ndarray:
-    """(T7): ``[project]`` stage code (position in ``STAGES``)."""
+def stage_at_age(age: np.ndarray, construction_years: int, n_ramp: int, is_closed: np.ndarray,
+                 is_abandoned: np.ndarray | None = None) -> np.ndarray:
+    """(T7): ``[project]`` stage code (position in ``STAGES``); a signing never carried out is ``abandoned``."""
     age = np.asarray(age)
     stage = np.select(
         [age <= 0, age <= construction_years, age <= construction_years + n_ramp],
         [0, 1, 2], default=3,
     )
-    return np.where(is_closed, 4, stage)
+    stage = np.where(is_closed, 4, stage)
+    if is_abandoned is not None:
+        stage = np.where(np.asarray(is_abandoned) & (age > 0), 5, stage)
+    return stage
 
 
 def relocation_gap(unit_utility_from_units: FloatArray) -> FloatArray:
@@ -271,25 +333,7 @@ def relocation_hazard(gap: FloatArray, base_gap: FloatArray, base_rate: float, s
     return np.clip(base_rate * np.exp(sensitivity * (gap - base_gap)), 0.0, 1.0)
 
 
-def expected_project_investment_share(
-    arrival_rate: FloatArray, located_share: FloatArray, mean_size: FloatArray, region_value_added: FloatArray
-) -> FloatArray:
-    """(T12): ``[sector]`` investment the base-year arrival rates bring, as a share of the region's base-year
-    value added, ``sum_o lambda_os share_o m_s / Y_s`` (0 where a sector has no value added).
-
-    Parameters
-    ----------
-    arrival_rate : [origin, sector] projects per year. located_share : [origin].
-    mean_size : [sector] 亿元 (2021 prices). region_value_added : [sector] 亿元 (2021 prices).
-    """
-    located = (arrival_rate * located_share[:, None]).sum(axis=0) * mean_size
-    return np.divide(located, region_value_added, out=np.zeros_like(located), where=region_value_added > 0)
-
-
-def incumbent_investment_rate(
-    investment_rate: FloatArray, expected_share: FloatArray, schedule: FloatArray, years_since_start: int
-) -> FloatArray:
-    """(T12): ``[sector]`` the incumbents' rate ``s_s`` less the expected project share, phased in by the
-    cumulative capacity ``C`` (``schedule``, T7) that projects arriving from the first simulated year reach."""
-    filled = schedule[min(max(years_since_start - 1, 0), len(schedule) - 1)]
-    return np.maximum(investment_rate - expected_share * filled, 0.0)
+def hazard_increment(probability: FloatArray) -> FloatArray:
+    """(T7): the cumulative-hazard increment ``-ln(1 - h)`` of a yearly event probability ``h`` (inf at 1)."""
+    with np.errstate(divide="ignore"):
+        return -np.log1p(-np.clip(probability, 0.0, 1.0))

@@ -145,25 +145,38 @@ def _opening(s, units) -> OpeningParams:
 
 
 def build_transfer_params(loaded: "LoadedScenario", calibration: Any) -> TransferParams | None:
-    """Industrial transfer (T1-T12): ``None`` when ``transfer.enabled`` is false."""
+    """Industrial transfer (T1-T7, J1-J3, IO1-IO4, K4-K6): ``None`` when ``transfer.enabled`` is false.
+
+    Given arrival rates are spread over the sectors by ``sector_weights`` (default: base-year VA of the transfer
+    sectors); ``None`` leaves them to the engine's calibration (T2), which needs the run's investment rate.
+    """
     s = loaded.scenario
     if not s.transfer.enabled:
         return None
     tr, geo = s.transfer, calibration.base.geography
     units, sectors = geo.cities.codes, geo.sectors.codes
     transfer_mask = geo.sectors.mask(tr.transfer_sectors)
-    weights = (tr.sector_weights.array if tr.sector_weights is not None
-               else calibration.base.value_added_nominal.sum(axis=0))
-    weights = np.where(transfer_mask, weights, 0.0)
-    weights = weights / weights.sum()
+    arrival_rate = None
+    if tr.arrival_rate is not None:
+        weights = (tr.sector_weights.array if tr.sector_weights is not None
+                   else calibration.base.value_added_nominal.sum(axis=0))
+        weights = np.where(transfer_mask, weights, 0.0)
+        weights = weights / weights.sum() if weights.sum() > 0 else weights
+        rates = np.array([tr.arrival_rate.get(o, 0.0) for o in ORIGINS])
+        arrival_rate = rates[:, None] * weights[None, :]
     nodes = tuple(units) + EXTERNAL_NODES
     premium_nodes = s.population.external_wage_premium.codes
+    n_sectors = len(sectors)
+    io = calibration.io_coefficients if calibration.io_coefficients is not None else np.zeros((n_sectors, n_sectors))
+    va_ratio = calibration.va_ratio if calibration.va_ratio is not None else np.ones(n_sectors)
     return fill(
         TransferParams, tr,
         origins=ORIGINS,
         origin_wage_node=np.array([premium_nodes.index(o) if o in premium_nodes else -1 for o in ORIGINS]),
         origin_travel_node=np.array([nodes.index(o) if o in nodes else -1 for o in ORIGINS]),
-        arrival_rate=tr.arrival_rate.array[:, None] * weights[None, :],
+        arrival_rate=arrival_rate,
+        transfer_sector=transfer_mask,
+        io_coefficients=io, va_ratio=va_ratio,
         parks=_parks(s, units, sectors, geo),
         incentives=_incentives(s, units),
         infrastructure=_infrastructure(loaded, nodes),

@@ -86,21 +86,37 @@ def check_transfer_sectors(s: Scenario, data: CheckData) -> list[Problem]:
     return []
 
 
-def expected_projects(s: Scenario) -> float:
-    """Expected projects considering the region over the horizon, from (T1)-(T2) with the region's wage index
-    held at its base-year level: sum over years and origins of lambda_o x Lambda_t^phi_L x W_o,t^phi_w.
-    An estimate for the resource limit, computed before anything is allocated."""
+def origin_arrival_rates(s: Scenario, base_sector_value_added: np.ndarray, sectors: tuple[str, ...]) -> np.ndarray:
+    """``[origin]`` projects per year considering the region at base-year push: the given ``arrival_rate`` or
+    the calibrated rates of (T2), ``sum_s pi_o phi s_s Y_s / (p kappa m_s located_o)`` at the point values."""
+    tr = s.transfer
+    if tr.arrival_rate is not None:
+        return np.array([tr.arrival_rate.get(origin, 0.0) for origin in ORIGINS])
+    mask = np.array([c in set(tr.transfer_sectors) for c in sectors])
+    flow = tr.project_investment_share * s.capital.investment_rate.array * base_sector_value_added * mask
+    with np.errstate(under="ignore"):  # a share of a few 1e-324 is no arrivals: underflow to 0 is the answer
+        signed = flow / (tr.start_probability * tr.realised_share * tr.mean_size.array)
+        share = tr.origin_share.array / max(tr.origin_share.array.sum(), 1e-300)
+        return share * signed.sum() / tr.located_share.array
+
+
+def expected_projects(s: Scenario, base_sector_value_added: np.ndarray, sectors: tuple[str, ...]) -> float:
+    """Expected projects considering the region over the horizon, from (T1)-(T2): sum over years and origins of
+    lambda_o x G_t x Lambda_t^phi_L x (W_o,t / G_t)^phi_w. An estimate for the resource limit, computed before
+    anything is allocated."""
     tr, pop = s.transfer, s.population
+    rates = origin_arrival_rates(s, base_sector_value_added, sectors)
     land = np.cumprod(1.0 + tr.origin_land_cost_growth.array[1:])
+    national = np.cumprod(1.0 + s.macro.national_real_growth.array[1:])
     wage_growth = pop.external_real_wage_growth or s.macro.national_real_growth
     wage = np.cumprod(1.0 + wage_growth.array[1:])
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", under="ignore"):  # an estimate for a limit: inf and 0 are usable answers
         land_push = land ** tr.land_push_elasticity
-        wage_push = wage ** tr.wage_push_elasticity
+        wage_push = (wage / national) ** tr.wage_push_elasticity
         total = 0.0
-        for origin in ORIGINS:
-            push = land_push * (wage_push if origin in EXTERNAL_NODES else 1.0)
-            total += float(tr.arrival_rate[origin] * push.sum())
+        for k, origin in enumerate(ORIGINS):
+            push = national * land_push * (wage_push if origin in EXTERNAL_NODES else 1.0)
+            total += float(rates[k] * (1.0 + push.sum()))  # the base-year cohort and the simulated years
     return total
 
 
@@ -109,7 +125,7 @@ def check_project_volume(s: Scenario, data: CheckData) -> list[Problem]:
     limit = data.limits.expected_projects
     if not s.transfer.enabled or limit is None:
         return []
-    expected = expected_projects(s)
+    expected = expected_projects(s, data.base_sector_value_added, data.sectors)
     if expected > limit:
         shown = f"{expected:.3g}" if np.isfinite(expected) else "more than 1e308"
         return [Problem(("transfer", "arrival_rate"),

@@ -1,6 +1,7 @@
-"""Scenario sections of industrial transfer (issue 3): ``transfer``, ``parks``, ``incentives``,
-``infrastructure``. Equations (T1)-(T12) are in ``cnyx_sim.mechanisms.transfer``, ``.incentives`` and
-``.infrastructure``; docs/model.md 7.7-7.9 explains them.
+"""Scenario sections of industrial transfer (issues 3, 9): ``transfer``, ``parks``, ``incentives``,
+``infrastructure``. Equations (T1)-(T11), (J1)-(J3), (IO1)-(IO4) and (K4)-(K6) are in the mechanisms
+``transfer``, ``project_production``, ``input_output``, ``capital``, ``incentives`` and ``infrastructure``;
+docs/model.md 7.3 and 7.7-7.9 explain them.
 
 Parks carry no tax/statistics sharing keys here: the fiscal issue adds a ``sharing`` section that refers
 to park ids.
@@ -43,9 +44,10 @@ FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
 
 
 #: Typed fields (``scenario.types``): resolved against the calibration while the scenario is validated.
-OriginArrivalRates = per_key(ExternalOrigin, ArrivalRate)
 OriginShares = per_key(ExternalOrigin, Fraction)
 OriginOpenShares = per_key(ExternalOrigin, OpenFraction)
+Productivity = Annotated[float, Field(ge=0.5, le=2.0)]  # TFP relative to the host's incumbents
+OriginProductivity = per_key(ExternalOrigin, Productivity)
 NodeMasses = per_key(ExternalNode, ExternalMass)
 SectorWeights = per_sector(SectorWeight, optional=True, missing=0.0)
 SectorProjectSizes = per_sector(ProjectSize)
@@ -68,24 +70,69 @@ _NO_DATA = "assumption (no data on project flows into the region in the project)
 
 
 class Transfer(Section):
-    enabled: bool = param(True, unit="-", source="issue 3", description="Simulate industrial transfer projects.")
-    arrival_rate: OriginArrivalRates = param(
-        {"chengdu": 60.0, "chongqing_core": 60.0, "east_coast": 80.0, "abroad": 20.0}, unit="projects/yr",
-        symbol=r"\lambda_o", source=_NO_DATA + "; order of magnitude: 高竹 signed 58 projects in ~3 years "
-        "[S, mechanisms-research §1.2(b)], the region has 10 units",
+    enabled: bool = param(
+        True, unit="-", source="issue 3",
+        description="Simulate industrial transfer: the project flows and the split of private investment between "
+                    "incumbents and projects (K4-K6). false = the growth core alone, all investment at the fitted "
+                    "rate (the calibration's history); no_transfer.yaml keeps the split without projects.")
+    project_investment_share: float = param(
+        0.2, unit="1", symbol=r"\phi", ge=0.0, le=0.9,
+        source="range 0.10-0.50 (docs/model.md 7.7): lower bound, 川南 signed 19.6% of 四川行 2017 (1,110亿) "
+               "x ~20% realised [evidence.md §2]; upper bound, 到位 国内省外资金 of Sichuan (~9万亿 2012-2021, "
+               "川南 ~18-19%, 二产 ~54% [stored pages]) which overstates fixed investment; 0.2: assumption",
+        description="Share of external projects in the private investment of the transfer sectors, 2015-2021 (K4): "
+                    "the fitted investment rate includes them; calibrates the base-year project flow (T2).")
+    crowding_out: Fraction = param(
+        0.0, unit="1", symbol="c",
+        source="鞠士伟、刘超 2012 (重庆工商大学学报): FDI crowded domestic investment in, or was neutral, in western "
+               "China 2005-2010, so 0 (the bound of [0, 1]); batches may sample up to 0.5 (assumption)",
+        description="Incumbent investment displaced per yuan of realised external project spending in the unit (K5).")
+    arrival_rate: dict[ExternalOrigin, ArrivalRate] | None = param(
+        None, unit="projects/yr", symbol=r"\lambda_o",
+        source="default None = calibrated so that the base-year expected realised flow is phi s Y (T2); a "
+               "mapping overrides it, origins left out get 0 (zeros: no external projects, no_transfer.yaml)",
         description="Projects per year from each origin that consider the region (incl. those that go "
                     "elsewhere), at base-year push (T2).")
+    origin_share: OriginShares = param(
+        {"chengdu": 0.25, "chongqing_core": 0.25, "east_coast": 0.45, "abroad": 0.05}, unit="1", symbol=r"\pi_o",
+        source="Sichuan 到位 省外资金 by source: 东部 ~60-70%, 西部 incl. 重庆 ~28% (2009, 2012 [stored pages]); "
+               "FDI small inland (Ang 2018 [evidence.md §2]; Sichuan 2021 FDI 33.6亿美元); 成都 and 重庆主城 are "
+               "intra-provincial sources missing from those statistics: the split is an assumption",
+        description="Shares of the signed project value by origin, for the calibrated arrival rates (T2).")
+    start_probability: OpenFraction = param(
+        0.6, unit="1", symbol="p",
+        source="开工 rates of signed projects: Chongqing 2021 54%, Sichuan 2014 key projects 67% [evidence.md §2]; "
+               "西博会 2012 95% [stored pages]; 0.6 inside the 0.54-0.67 of evidence.md",
+        description="Probability that a signed project is carried out (开工) (T3).")
+    realised_share: OpenFraction = param(
+        0.4, unit="1", symbol=r"\kappa",
+        source="p x kappa = 0.24 realised per signed yuan, against 到位 ~20-21% of signed value (Chongqing 2021, "
+               "Sichuan 2014) [evidence.md §2] and 55% (西博会 2012) [stored pages]: assumption within that range",
+        description="Realised investment of a project carried out, as a share of its signed value (T3).")
+    max_size: ProjectSize = param(
+        1000.0, unit="亿元 (2021 prices)", source="assumption (the largest single signings are a few 100亿)",
+        description="Largest signed project size (T3).")
+    productivity: OriginProductivity = param(
+        {"chengdu": 1.05, "chongqing_core": 1.05, "east_coast": 1.1, "abroad": 1.15}, unit="1", symbol=r"\theta_o",
+        source="range 1.0-1.2: zone firms ~6.5% more productive (Chen, Lu, Timmins & Xiang 2019), zone gains "
+               "through entry of productive firms (Lu, Wang & Zhu 2019) [evidence.md §1]; by origin: assumption",
+        description="TFP of a project relative to its host's incumbents, by origin (J1); relocations keep theirs.")
+    local_purchase_share: Fraction = param(
+        0.3, unit="1", symbol=r"\ell", source="assumption (range 0.15-0.5; no published local-sourcing rate for "
+                                               "the region)",
+        description="Share of projects' intermediate inputs bought from suppliers in the region (IO2).")
     transfer_sectors: list[CodeRef] = param(
         [*INDUSTRY, "producer_services"], unit="sector codes",
         source="plan §三-(十): 承接 industry clusters and 总部/研发 functions (assumption: these sectors)",
         description="Sectors that transferring projects belong to.", min_length=1, max_length=100)
     sector_weights: SectorWeights = param(
         None, unit="1", source="default None = base-year regional VA of transfer_sectors (assumption)",
-        description="Sector mix of every origin's arrivals (normalised; sectors left out weigh 0).")
+        description="Sector mix of every origin's arrivals when arrival_rate is given (normalised; sectors left "
+                    "out weigh 0).")
     wage_push_elasticity: float = param(
         1.0, unit="1", symbol=r"\phi_w", ge=0.0, le=10.0,
         source="mechanisms-research §6.2 step 4 (Li, Mau & Xu 2023 direction; value assumption)",
-        description="Elasticity of arrivals to the origin/region wage-index ratio (T1).")
+        description="Elasticity of arrivals to the origin wage index relative to the national index (T1).")
     land_push_elasticity: float = param(
         0.5, unit="1", symbol=r"\phi_L", ge=0.0, le=10.0,
         source="mechanisms-research §6.2 step 4 (coastal land-price evidence; value assumption)",
@@ -94,11 +141,14 @@ class Transfer(Section):
         0.02, unit="1/yr", symbol=r"g_\Lambda", source="assumption (land costs rising in the cores and coast)",
         description="Growth of industrial land costs at the origins relative to the region (T1).")
     mean_size: SectorProjectSizes = param(
-        3.6, unit="亿元 (2021 prices)", symbol="m_s",
-        source="高竹: 58 projects, 207亿 [S, mechanisms-research §1.2(b)]; same mean for every sector: assumption",
-        description="Mean project investment by sector (T3).")
-    size_log_sd: float = param(1.0, unit="log points", symbol=r"\sigma_I", ge=0.0, le=5.0, source="assumption",
-                               description="Standard deviation of log project size (T3).")
+        7.55, unit="亿元 (2021 prices)", symbol="m_s",
+        source="四川行 2017: 750 contracts, 5663亿, mean 7.55亿 [evidence.md §2]; same for every sector: assumption",
+        description="Mean signed project investment by sector (T3).")
+    size_log_sd: float = param(
+        1.4, unit="log points", symbol=r"\sigma_I", ge=0.0, le=5.0,
+        source="fitted to 四川行 2017: mean 7.55亿 and 69% of value in >=10亿 projects; gives 38% in >=30亿 "
+               "(published 36%) [evidence.md §2]",
+        description="Standard deviation of log signed size (T3).")
     land_intensity: float = param(
         0.03, unit="亿元 per 亩", source="assumption (300万元/亩, an order of magnitude of industrial-land "
         "investment-intensity floors [K])", description="Investment per 亩 of park land; land need = I / intensity.",
@@ -136,7 +186,7 @@ class Transfer(Section):
                                 description="Extra utility of a park for projects from its partner (T5).")
     construction_years: int = param(1, unit="yr", symbol="B", ge=1, le=5,
                                     source="mechanisms-research §6.2 step 6: 1-2 years (assumption)",
-                                    description="Years of construction after the announcement year (T7).")
+                                    description="Years of construction after the signing year (T7).")
     ramp_up_shares: list[Fraction] = param(
         [0.3, 0.7], unit="1", symbol="r", source="mechanisms-research §6.2 step 6: 30%, 70%, then 达产 (assumption)",
         description="Capacity shares in the ramp-up years after construction (T7).", max_length=20)
@@ -144,7 +194,7 @@ class Transfer(Section):
                                    description="Yearly closure hazard of operating projects (T7).")
     relocation_rate: Fraction = param(0.01, unit="1/yr", symbol="h_0", source="assumption (UrbanSim ERM pattern)",
                                       description="Base-year relocation hazard of operating projects (T7).")
-    relocation_sensitivity: float = param(1.0, unit="1", symbol=r"\theta", ge=0.0, le=10.0, source="assumption",
+    relocation_sensitivity: float = param(1.0, unit="1", symbol=r"\eta_h", ge=0.0, le=10.0, source="assumption",
                                           description="Response of the relocation hazard to the utility gap (T7).")
     referral_probability: Fraction = param(
         0.1, unit="1", source="assumption (项目异地流转 practice, mechanisms-research §1.2(d))",
@@ -153,9 +203,6 @@ class Transfer(Section):
         {"chengdu": 0.2, "chongqing_core": 0.2, "east_coast": 0.1, "abroad": 0.0}, unit="1",
         source="assumption (京津冀 rule distinguishes government-led relocation, mechanisms-research §1.2(a))",
         description="Share of projects whose move the origin government leads.")
-    offset_incumbent_investment: bool = param(
-        True, unit="-", source="design decision (docs/model.md 7.7, T12)",
-        description="Lower the incumbents' investment rate by the baseline's expected project investment.")
 
     @model_validator(mode="after")
     def _ramp_increasing(self) -> "Transfer":

@@ -191,6 +191,7 @@ def test_the_batch_identity_holds_the_hash_of_every_data_file(scenario):
     identity = plan_batch([scenario], runs=1).identity()
     files = identity["variants"][0]["input_files"]
     assert set(files) == {"calibration/regions.csv", "calibration/sectors.csv", "calibration/base_year_2021.csv",
+                          "calibration/io_coefficients.csv",
                           "travel_times", "posterior_draws"}
     assert all(len(digest) == 64 for digest in files.values())
 

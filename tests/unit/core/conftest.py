@@ -70,13 +70,16 @@ class TinyWorld:
         )
         transfer = TransferParams(
             origins=("east_coast",), origin_wage_node=np.array([0]), origin_travel_node=np.array([2]),
-            arrival_rate=np.zeros((1, 2)), wage_push_elasticity=0.0, land_push_elasticity=0.0,
+            arrival_rate=np.zeros((1, 2)), project_investment_share=0.0, crowding_out=0.0,
+            transfer_sector=np.array([True, True]), origin_share=np.ones(1), start_probability=1.0,
+            realised_share=1.0, max_size=1000.0, productivity=np.ones(1), local_purchase_share=0.0,
+            io_coefficients=np.zeros((2, 2)), va_ratio=np.ones(2), wage_push_elasticity=0.0, land_push_elasticity=0.0,
             origin_land_cost_growth=np.zeros(N), mean_size=np.array([1.0, 1.0]), size_log_sd=0.5,
             land_intensity=1.0, located_share=np.array([0.5]), nest_parameter=1.0,
             beta_cluster=0.0, beta_wage=0.0, beta_land=0.0, beta_rebate=0.0, beta_service=0.0, beta_access=0.0,
             beta_origin_time=0.0, beta_park=0.0, beta_partner=0.0, construction_years=1, ramp_up_shares=(0.5,),
             closure_rate=0.0, relocation_rate=0.0, relocation_sensitivity=0.0, referral_probability=0.0,
-            government_led_share=np.zeros(1), offset_incumbent_investment=False, parks=self.parks(),
+            government_led_share=np.zeros(1), parks=self.parks(),
             incentives=self.incentives(), infrastructure=infrastructure,
         )
         return dataclasses.replace(transfer, **changes)
@@ -127,9 +130,13 @@ class TinyWorld:
             population=self.population.copy(), public_capital=np.array([10.0, 8.0]), price_index=1.0,
             net_migration=np.zeros(2), tax_gross=np.zeros((2, 4)), tax_city=np.zeros((2, 4)),
             public_investment=np.zeros(2), infrastructure_investment=np.zeros(2), private_investment=np.zeros((2, 2)),
-            debt=np.zeros(2),
+            project_capital=np.zeros((2, 2)), debt=np.zeros(2),
         )
         return dataclasses.replace(state, **changes)
+
+    def project_rows(self, engine, rows) -> None:
+        """Make hand-added book rows live in ``engine`` (the engine tracks located, realised projects)."""
+        engine._live = np.concatenate([engine._live, np.atleast_1d(np.asarray(rows, dtype=np.int64))])
 
     def book(self) -> ProjectBook:
         return ProjectBook(("east_coast", "a", "b"), ("a", "b"), ("industry", "services"), ("p",), YEARS)
@@ -137,9 +144,10 @@ class TinyWorld:
     @staticmethod
     def add_project(book: ProjectBook, **columns) -> int:
         """Append one project (defaults: industry, from east_coast, in unit a outside parks, arrived 2021)."""
-        row = dict(sector=0, origin=0, investment=10.0, land=10.0, year_arrived=2021, host=0, park=-1, referral=0,
-                   is_government_led=False, relocated_from=-1, full_production_year=2024, closed_year=0,
-                   capital=0.0)
+        row = dict(sector=0, origin=0, signed_investment=10.0, investment=10.0, is_realised=True, land=10.0,
+                   year_arrived=2021, host=0, park=-1, referral=0, is_government_led=False, relocated_from=-1,
+                   full_production_year=2024, closed_year=0, capital=0.0, productivity=1.0,
+                   draw_closure=np.inf, draw_relocation=np.inf)
         row.update(columns)
         return int(book.append(**{k: np.array([v]) for k, v in row.items()})[0])
 

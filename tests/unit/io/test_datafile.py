@@ -148,7 +148,7 @@ def edit(path: Path, old: str, new: str) -> int:
 
 def test_the_shipped_calibration_loads_with_file_hashes():
     calibration = load_calibration()
-    assert set(calibration.files) == {"regions.csv", "sectors.csv", "base_year_2021.csv"}
+    assert set(calibration.files) == {"regions.csv", "sectors.csv", "base_year_2021.csv", "io_coefficients.csv"}
     assert calibration.base.population.min() > 0
 
 
@@ -191,3 +191,22 @@ def test_travel_times_are_symmetric_with_a_zero_diagonal():
     times = load_travel_times(REPO / "calibration" / "travel_times_2021.csv", ("zigong", "luzhou", "chengdu"))
     assert (times.hours == times.hours.T).all() and times.hours.diagonal().tolist() == [0.0, 0.0, 0.0]
     assert times.hours[0, 1] == 1.59
+
+
+def test_input_output_coefficients_that_do_not_add_up_to_their_total_are_refused(tmp_path):
+    import shutil
+
+    import numpy as np
+
+    from cnyx_sim.io.calibration import DEFAULT_CALIBRATION_DIR
+
+    folder = tmp_path / "calibration"
+    shutil.copytree(DEFAULT_CALIBRATION_DIR, folder)
+    loaded = load_calibration(folder)
+    assert loaded.io_coefficients.shape == (10, 10)
+    np.testing.assert_allclose(1.0 - loaded.va_ratio, loaded.io_coefficients.sum(axis=0), atol=1e-4)
+    edit(folder / "io_coefficients.csv", "auto_moto,total,0.8077526", "auto_moto,total,0.9")
+    with pytest.raises(CalibrationError, match="auto_moto to add up to its total 0.9"):
+        load_calibration(folder)
+    (folder / "io_coefficients.csv").unlink()
+    assert load_calibration(folder).io_coefficients is None  # a folder without the table: no local purchases

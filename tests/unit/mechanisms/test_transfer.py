@@ -82,6 +82,13 @@ def test_a_city_that_raises_its_incentive_never_loses_expected_projects(features
     assert after >= before - 1e-12
 
 
+def shocks_for(n: int, n_alternatives: int, mu: float, rng) -> tuple[np.ndarray, np.ndarray]:
+    """Taste shocks of (T6) and the outside option's Gumbel from fresh uniforms."""
+    log_stable = rules.log_positive_stable(rng.random(n), rng.random(n), mu)
+    return (rules.taste_shocks(rules.gumbel(rng.random((n, n_alternatives))), log_stable, mu),
+            rules.gumbel(rng.random(n)))
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.integers(1, 60), st.floats(0.0, 50.0), st.integers(0, 2**32 - 1))
 def test_a_full_park_is_never_chosen_and_admitted_land_fits(n, capacity, seed):
@@ -89,7 +96,8 @@ def test_a_full_park_is_never_chosen_and_admitted_land_fits(n, capacity, seed):
     utility = np.column_stack([np.zeros(n), np.zeros(n), np.full(n, 5.0), np.full(n, 5.0)])  # 2 units, 2 parks
     land = rng.lognormal(1.0, 1.0, n)
     remaining = np.array([0.0, capacity])  # park 0 is full
-    choice, left = rules.locate_with_capacity(utility, np.zeros(n), 0.7, land, remaining, 2, rng)
+    shocks, outside = shocks_for(n, 4, 0.7, rng)
+    choice, left = rules.choose_with_capacity(utility, shocks, outside, land, remaining, 2, rng.random(n))
     assert not np.any(choice == 2)
     assert land[choice == 3].sum() <= capacity + 1e-9
     assert left[1] == pytest.approx(capacity - land[choice == 3].sum())
@@ -99,19 +107,74 @@ def test_a_full_park_is_never_chosen_and_admitted_land_fits(n, capacity, seed):
 def test_without_outside_option_every_project_is_located():
     rng = np.random.default_rng(1)
     utility = np.array([[0.0, -np.inf], [-np.inf, 0.0]])
-    choice, _ = rules.locate_with_capacity(utility, np.full(2, -np.inf), 0.7, np.ones(2), np.zeros(0), 2, rng)
+    shocks, _ = shocks_for(2, 2, 0.7, rng)
+    choice, _ = rules.choose_with_capacity(utility, shocks, np.full(2, -np.inf), np.ones(2), np.zeros(0), 2,
+                                           np.array([0.5, 0.1]))
     assert choice.tolist() == [0, 1]
 
 
+@pytest.mark.parametrize("mu", [0.3, 0.7, 1.0])
+def test_choices_by_own_taste_shocks_have_the_nested_logit_frequencies(mu):
+    # U = V + mu (g + ln S) in the nest, V0 + g0 outside: argmax frequencies equal (T6)'s probabilities
+    rng = np.random.default_rng(11)
+    n, utility, v0 = 200_000, np.array([0.0, 0.5, -0.3]), 0.2
+    shocks, outside = shocks_for(n, 3, mu, rng)
+    choice, _ = rules.choose_with_capacity(np.tile(utility, (n, 1)), shocks, v0 + outside, np.zeros(n),
+                                           np.zeros(0), 3, rng.random(n))
+    frequencies = np.bincount(np.where(choice < 0, 3, choice), minlength=4) / n
+    np.testing.assert_allclose(frequencies, rules.nested_logit_probabilities(utility, np.array(v0), mu), atol=0.004)
+
+
+def test_the_stable_mixture_has_the_laplace_transform_of_its_index():
+    rng = np.random.default_rng(3)
+    stable = np.exp(rules.log_positive_stable(rng.random(400_000), rng.random(400_000), 0.5))
+    for t in (0.5, 1.0, 2.0):
+        with np.errstate(under="ignore"):
+            transform = np.mean(np.exp(-t * stable))
+        assert transform == pytest.approx(math.exp(-(t**0.5)), abs=0.003)
+    assert rules.log_positive_stable(np.array([0.3]), np.array([0.7]), 1.0).tolist() == [0.0]
+
+
+def test_a_rejected_project_takes_its_next_best_alternative_by_its_own_shocks():
+    # two projects want park 2 (room for one): the first in priority order gets it, the other its second best
+    utility = np.array([[1.0, 0.0, 5.0], [0.0, 1.0, 5.0]])
+    shocks = np.zeros((2, 3))
+    choice, left = rules.choose_with_capacity(utility, shocks, np.full(2, -np.inf), np.array([6.0, 6.0]),
+                                              np.array([10.0]), 2, np.array([0.9, 0.2]))
+    assert choice.tolist() == [0, 2] and left.tolist() == [4.0]
+
+
+def test_poisson_counts_by_inversion_are_monotone_in_the_rate_and_have_its_mean():
+    u = np.random.default_rng(5).random(50_000)
+    counts = rules.poisson_quantile(u[:20_000], 7.3)
+    assert counts.mean() == pytest.approx(7.3, rel=0.02) and counts.var() == pytest.approx(7.3, rel=0.05)
+    assert np.all(rules.poisson_quantile(u[:500], 9.0) >= rules.poisson_quantile(u[:500], 7.3))
+    # hand-computed: P(0) = e^-3 = 0.0498, P(<=1) = 4 e^-3 = 0.199
+    assert rules.poisson_quantile(np.array([0.04, 0.1, 0.5, 0.9]), 3.0).tolist() == [0, 1, 3, 5]
+    assert rules.poisson_quantile(np.array([0.99]), 0.0).tolist() == [0]
+
+
+def test_calibrated_arrival_rates_deliver_the_target_flow_hand_computed():
+    # F = 12 in sector 0; origin shares 3:1 of signed value; located 0.5 and 0.25; p kappa m = 0.5 x 0.4 x 5 = 1
+    rates = rules.calibrated_arrival_rates(np.array([12.0, 0.0]), np.array([3.0, 1.0]), np.array([0.5, 0.25]),
+                                           0.5, 0.4, np.array([5.0, 5.0]))
+    # signed value needed 12 / (0.5 x 0.4) = 60 = 12 projects of 5: 9 and 3 located -> 18 and 12 considering
+    np.testing.assert_allclose(rates, [[18.0, 0.0], [12.0, 0.0]])
+
+
 def test_push_factor_hand_computed():
-    # origin wages up 10% vs region 0%, land index 1.21 with phi_L = 0.5 -> 1.1 * 1.1
-    push = rules.push_factor(np.array([1.1]), 1.0, np.array([1.21]), 1.0, 0.5)
+    # origin wages 10% above the nation's index, land index 1.21 with phi_L = 0.5 -> 1.1 * 1.1
+    push = rules.push_factor(np.array([1.155]), 1.05, np.array([1.21]), 1.0, 0.5)
     assert push == pytest.approx([1.21])
 
 
-def test_lognormal_sizes_have_the_requested_mean():
-    sizes = rules.draw_sizes(np.full(200_000, 3.6), 1.0, np.random.default_rng(0))
-    assert sizes.mean() == pytest.approx(3.6, rel=0.02)
+def test_signed_sizes_have_the_requested_mean_and_the_cap():
+    normal = np.random.default_rng(0).standard_normal(400_000)
+    sizes = rules.signed_sizes(normal, 7.55, 1.4, 1e9)
+    assert sizes.mean() == pytest.approx(7.55, rel=0.03)
+    # value share of projects of at least 10亿: 69% by the calibration (四川行 2017), by the lognormal's formula
+    assert sizes[sizes >= 10.0].sum() / sizes.sum() == pytest.approx(0.69, abs=0.02)
+    assert rules.signed_sizes(np.array([10.0]), 7.55, 1.4, 1000.0).tolist() == [1000.0]
 
 
 def test_capacity_schedule_and_stages_by_age():
@@ -122,6 +185,8 @@ def test_capacity_schedule_and_stages_by_age():
     stages = rules.stage_at_age(ages[1:], 1, 2, np.zeros(6, dtype=bool))
     assert [rules.STAGES[s] for s in stages] == ["announced", "construction", "ramp_up", "ramp_up", "operating",
                                                   "operating"]
+    abandoned = rules.stage_at_age(ages[1:], 1, 2, np.zeros(6, dtype=bool), np.ones(6, dtype=bool))
+    assert [rules.STAGES[s] for s in abandoned] == ["announced"] + ["abandoned"] * 5
     assert rules.construction_spending_share(ages, 2).tolist() == [0, 0, 0.5, 0.5, 0, 0, 0]
 
 
@@ -133,19 +198,10 @@ def test_relocation_hazard_equals_base_rate_at_base_gap_and_rises_with_the_pull_
     assert rules.relocation_hazard(gap + 1.0, gap, 0.01, 1.0)[0, 0] == pytest.approx(0.01 * math.e)
 
 
-def test_lognormal_location_gives_the_requested_mean_hand_computed():
-    assert rules.lognormal_mean_log(np.array([3.6]), 1.0) == pytest.approx([math.log(3.6) - 0.5])
-
-
-def test_t12_expected_project_share_hand_computed():
-    # located projects per year by sector: 10 x 0.5 + 5 x 0.2 = 6 and 5 x 0.2 = 1, times mean sizes 2 and 4
-    share = rules.expected_project_investment_share(np.array([[10.0, 0.0], [5.0, 5.0]]), np.array([0.5, 0.2]),
-                                                    np.array([2.0, 4.0]), np.array([100.0, 0.0]))
-    assert share.tolist() == pytest.approx([0.12, 0.0])  # a sector without value added gets no offset
-
-
-def test_t12_offset_phases_in_with_the_capacity_schedule_and_never_goes_below_zero():
-    schedule = rules.capacity_schedule(1, (0.5,))  # [0, 0, 0.5, 1]
-    rate, share = np.array([0.2, 0.2]), np.array([0.12, 0.5])
-    rates = [rules.incumbent_investment_rate(rate, share, schedule, t).tolist() for t in (1, 2, 3, 4, 10)]
-    assert rates == [pytest.approx(r) for r in ([0.2, 0.2], [0.2, 0.2], [0.14, 0.0], [0.08, 0.0], [0.08, 0.0])]
+def test_a_constant_hazard_accumulated_against_an_exponential_gives_that_yearly_probability():
+    # -ln(1 - f) per year against E ~ Exp(1): P(event within k years) = 1 - (1 - f)^k (T7)
+    draws = -np.log(np.random.default_rng(2).random(200_000))
+    step = rules.hazard_increment(np.array(0.1))
+    assert np.mean(draws <= step) == pytest.approx(0.1, abs=0.003)
+    assert np.mean(draws <= 3 * step) == pytest.approx(1 - 0.9**3, abs=0.003)
+    assert rules.hazard_increment(np.array(1.0)) == np.inf

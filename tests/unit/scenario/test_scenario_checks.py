@@ -19,6 +19,7 @@ from cnyx_sim.scenario.checks import (
     check_project_volume,
     check_transfer_sectors,
     expected_projects,
+    origin_arrival_rates,
 )
 from cnyx_sim.scenario.errors import ScenarioError
 from cnyx_sim.scenario.load import load_scenario, prepare
@@ -107,17 +108,43 @@ def test_transfer_sector_weights_must_name_transfer_sectors_and_not_all_vanish()
     assert problem.key_path == ("transfer", "transfer_sectors", 0)
 
 
+def expected(scenario) -> float:
+    d = data()
+    return expected_projects(scenario, d.base_sector_value_added, d.sectors)
+
+
 def test_expected_projects_is_the_sum_of_rates_times_the_push_over_the_years_by_hand():
     rates = {"chengdu": 10.0, "chongqing_core": 20.0, "east_coast": 30.0, "abroad": 40.0}
     flat = validated({"transfer": {"arrival_rate": rates, "origin_land_cost_growth": 0.0}, "macro":
                       {"national_real_growth": 0.0}}, end=2025)
-    assert expected_projects(flat) == pytest.approx(100.0 * 4)  # 4 simulated years, no push
+    assert expected(flat) == pytest.approx(100.0 * 5)  # the base-year cohort and 4 simulated years, no push
     pushed = validated({"transfer": {"arrival_rate": rates, "origin_land_cost_growth": 0.1,
                                      "land_push_elasticity": 2.0, "wage_push_elasticity": 1.0},
                         "macro": {"national_real_growth": 0.05}}, end=2023)
-    # years 2022, 2023: land index 1.1, 1.21 (^2); wage index 1.05, 1.1025 at the three wage nodes (not abroad)
-    by_hand = sum(60.0 * 1.1 ** (2 * t) * 1.05 ** t + 40.0 * 1.1 ** (2 * t) for t in (1, 2))
-    assert expected_projects(pushed) == pytest.approx(by_hand)
+    # years 2022, 2023: national index 1.05, 1.1025 (arrivals grow with it, T2); land index 1.1, 1.21 (^2); the
+    # origins' wages grow with the nation, so their wage push W / G is 1 (T1)
+    by_hand = 100.0 * (1.0 + sum(1.05 ** t * 1.1 ** (2 * t) for t in (1, 2)))
+    assert expected(pushed) == pytest.approx(by_hand)
+    faster = validated({"transfer": {"arrival_rate": rates, "origin_land_cost_growth": 0.0,
+                                     "wage_push_elasticity": 1.0},
+                        "macro": {"national_real_growth": 0.0},
+                        "population": {"external_real_wage_growth": 0.1}}, end=2022)
+    # origin wages 10 % above the nation in 2022 push the three origins with a wage node (not abroad)
+    assert expected(faster) == pytest.approx(100.0 + 60.0 * 1.1 + 40.0)
+
+
+def test_calibrated_arrival_rates_deliver_phi_of_the_fitted_investment_by_hand():
+    scenario = validated({"transfer": {"project_investment_share": 0.2}}, end=2022)
+    d = data()
+    rates = origin_arrival_rates(scenario, d.base_sector_value_added, d.sectors)
+    tr = scenario.transfer
+    mask = np.array([c in tr.transfer_sectors for c in d.sectors])
+    flow = (0.2 * scenario.capital.investment_rate.array * d.base_sector_value_added * mask).sum()
+    # located x carried out x realised share x mean size = the flow (mean size equal across sectors here)
+    realised = (rates * tr.located_share.array).sum() * tr.start_probability * tr.realised_share * 7.55
+    assert realised == pytest.approx(flow)
+    shares = rates * tr.located_share.array
+    np.testing.assert_allclose(shares / shares.sum(), tr.origin_share.array / tr.origin_share.array.sum())
 
 
 def test_project_volume_over_the_limit_is_an_error_that_lifted_limits_allow():
@@ -154,14 +181,17 @@ def test_fill_refuses_a_typed_value_that_validation_did_not_resolve():
 def test_built_parameters_of_the_baseline_carry_the_resolved_values():
     loaded, calibration, params = prepare(BASELINE)
     tr = params.transfer
-    np.testing.assert_allclose(tr.arrival_rate.sum(axis=1), [60.0, 60.0, 80.0, 20.0])
+    assert tr.arrival_rate is None  # calibrated by the engine from phi (T2)
+    assert tr.project_investment_share == 0.2 and tr.crowding_out == 0.0
+    assert tr.io_coefficients.shape == (10, 10) and tr.va_ratio.min() > 0
     assert tr.infrastructure.external_mass[: len(calibration.base.geography.cities)].tolist() == [0.0] * 10
     np.testing.assert_allclose(params.macro.deflator_growth, loaded.scenario.macro.deflator_growth.array)
     no_path = prepare(BASELINE, {"macro": {"deflator_growth": None}})[2]  # None: the data's mean CPI change
     np.testing.assert_allclose(no_path.macro.deflator_growth, calibration.default_inflation)
     assert params.fiscal.local_share.tolist() == [0.5, 0.4, 0.4, 1.0]  # vat, cit, pit, property
     assert loaded.input_files.keys() == {"calibration/regions.csv", "calibration/sectors.csv",
-                                         "calibration/base_year_2021.csv", "travel_times", "posterior_draws"}
+                                         "calibration/base_year_2021.csv", "calibration/io_coefficients.csv",
+                                         "travel_times", "posterior_draws"}
 
 
 def test_a_scenario_validated_without_its_data_cannot_be_built():
