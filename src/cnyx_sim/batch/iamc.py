@@ -122,6 +122,7 @@ IAMC_VARIABLES: dict[str, tuple[str, IamcUnit] | None] = {
     "park_development_contribution": ("Expenditure|Park Land Development|Nominal", _NOMINAL_FLOW),
     "park_development_external": ("Investment|Park Land Development|From Outside the Region|Nominal",
                                   _NOMINAL_FLOW),
+    "park_land_developed": ("Land Cover|Industrial Parks|Developed", IamcUnit("ha", 1.0 / 15.0)),  # 1 亩 = 1/15 ha
 }
 
 #: sector variable -> (tree root, unit).
