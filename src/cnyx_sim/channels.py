@@ -16,6 +16,7 @@ CHANNELS: dict[str, tuple[str, ...]] = {
     "ecology": ("ecology.",),
     "market_access": ("market_access.",),
     "opening_up": ("opening.",),
+    "parks_growth": ("park_development.",),
     "public_services": ("public_services.",),
 }
 

@@ -69,3 +69,12 @@ def test_ecological_compensation_that_leaves_the_region_is_caught(good):
                  "cnyx", 2030, 0.05)
     with pytest.raises(AccountingError, match=r"Σ ecological compensation paid = Σ received for region cnyx, year 2030"):
         check_accounting(bad)
+
+
+def test_park_development_spending_that_no_party_paid_for_is_caught(good):
+    # spending raised on a host and its region row, with no contribution behind it: only identity 9 fails
+    assert good["trajectories"].query("variable == 'park_development_spending'")["value"].sum() > 0
+    bad = broken(broken(good, "park_development_spending", "zigong", 2030, 0.05), "park_development_spending",
+                 "cnyx", 2030, 0.05)
+    with pytest.raises(AccountingError, match=r"Σ park development contributions .* for region cnyx, year 2030"):
+        check_accounting(bad)

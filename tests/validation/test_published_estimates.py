@@ -18,6 +18,8 @@ MISSES = {
     "hsr_bypassed_gdp": "the bypassed unit's access is unchanged; capital (K2) and people (N2) shift little toward the station",
     "hsr_employment_elasticity": "employment follows population (L1), which migration moves by a few per cent only",
     "hukou_migrants": "the external pools' stay-out share (N5, a_e = 0) is small, so a pull mostly retains residents",
+    "park_designation_gdp": "a 3,000-亩 park growing to at most 9,000 亩 hosts a few hundred 亿 of projects, ~2 % of "
+                            "the host's capital; incumbents' investment does not respond to the park (K2)",
 }
 
 

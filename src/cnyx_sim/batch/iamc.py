@@ -118,6 +118,11 @@ IAMC_VARIABLES: dict[str, tuple[str, IamcUnit] | None] = {
     "migration_out": ("Migration|Gross Out", _PERSONS_FLOW),
     "migration_in_external": ("Migration|Gross In from Outside the Region", _PERSONS_FLOW),
     "migration_out_external": ("Migration|Gross Out to Outside the Region", _PERSONS_FLOW),
+    "park_development_spending": ("Investment|Park Land Development|Nominal", _NOMINAL_FLOW),
+    "park_development_contribution": ("Expenditure|Park Land Development|Nominal", _NOMINAL_FLOW),
+    "park_development_external": ("Investment|Park Land Development|From Outside the Region|Nominal",
+                                  _NOMINAL_FLOW),
+    "park_land_developed": ("Land Cover|Industrial Parks|Developed", IamcUnit("ha", 1.0 / 15.0)),  # 1 亩 = 1/15 ha
 }
 
 #: sector variable -> (tree root, unit).

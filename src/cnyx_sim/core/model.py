@@ -18,6 +18,7 @@ from cnyx_sim.core.agents import CityAgent, CitySignals
 from cnyx_sim.core.levers import LEVER_VARIABLES, LeverEngine
 from cnyx_sim.core.network import TransportNetwork
 from cnyx_sim.core.params import TAXES, ModelParams
+from cnyx_sim.core.parks import PARK_VARIABLES, ParkDevelopmentEngine
 from cnyx_sim.core.projects import PROJECT_VARIABLES, TransferEngine, project_totals
 from cnyx_sim.core.recorder import Recorder
 from cnyx_sim.core.rng import ProjectDraws, make_streams
@@ -131,6 +132,8 @@ class CnyxModel(mesa.Model):
             # the base-year cohort's packages (its land discounts belong to the base year's data: not booked)
             self.sharing.book_arrivals(self.transfer.book, self.transfer.initial_rows, package, 1.0)
             base_projects = self._base_year_projects()
+        # Parks that grow (ODD 7.18, PD1-PD6): land on order and delivered; neutral without parks or switched off.
+        self.park_land = ParkDevelopmentEngine(params, tuple(geo.cities.codes), self.sharing.p.external_partners)
         # GDP on the ledger the city agents chase, for their growth (F8, T9); official and credited are equal
         # in the base year.
         self._chased_gdp_last = self._nominal_gdp(self.state)
@@ -142,6 +145,8 @@ class CnyxModel(mesa.Model):
         self.recorder.add_city_variables(INVESTMENT_VARIABLES)
         self.recorder.add_city_variables(SHARING_VARIABLES)
         self.recorder.add_city_variables(LEVER_VARIABLES + MIGRATION_VARIABLES)
+        self.recorder.add_city_variables(PARK_VARIABLES, fill_first_year=0.0)
+        self.recorder.record_city(s.year, {"park_land_developed": self.park_land.recorded_developed()})
         base_fai = (s.private_investment * s.price_index).sum(axis=1) + s.public_investment
         zeros = np.zeros(geo.n_cities)
         investment = {"incumbent_investment": (s.private_investment * s.price_index).sum(axis=1),
@@ -372,12 +377,17 @@ class CnyxModel(mesa.Model):
             crowded, incumbents, supplier = incumbents - remaining, remaining, projects.supplier_investment
         private_investment = incumbents + supplier
         compensation = self.levers.compensation(year)  # ecological compensation between units (E5)-(E6)
+        # parks that grow (PD1-PD4): co-built parks order land on the free land the location choice left
+        park_year = self.park_land.order(year, self.transfer.park_remaining if self.transfer is not None else None,
+                                         price_index, self.sharing.agreements)
         fiscal_year = self.sharing.year(year, va_real * price_index, taxes_by_sector, tax_city,
                                         private_investment * price_index, self.policies.public_investment_share,
-                                        s.debt, land_discount_cost, project_book, compensation.net)
+                                        s.debt, land_discount_cost, project_book, compensation.net,
+                                        park_year.contribution)
         if self.transfer is not None:
             self.transfer.add_park_land(fiscal_year.park_land_investment, self.sharing.p.park_land_cost * price_index,
                                         year + 1)
+            self.transfer.park_remaining = self.transfer.park_remaining + self.park_land.deliver(year + 1)  # (PD6)
 
         # 7. population (N2-N4, N1): migration responds to this year's real wages, here and at the external nodes
         migration, population_next = self._migrate(year, s.population, va_real, employment)
@@ -398,6 +408,7 @@ class CnyxModel(mesa.Model):
                      project_totals(projects, project_output) if self.transfer is not None else None, investment)
         self.recorder.record_city(year, self.levers.recorded(year, va_real, compensation))
         self.recorder.record_city(year, self.gross_migration)
+        self.recorder.record_city(year, park_year.recorded)
 
         # 9. city agents decide next year's public-investment share (F8) and packages (T9), in random order, on
         #    their growth on the ledger they chase (credited when the officials are credited with splits)

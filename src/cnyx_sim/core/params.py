@@ -273,6 +273,19 @@ class OpeningParams:
 
 
 @dataclass(frozen=True)
+class ParkDevelopmentParams:
+    """Parks that grow: joint land development of co-built parks (ODD 7.18, equations PD1-PD6)."""
+
+    is_enabled: bool
+    reserve_share: float  # rho, free land kept as a share of the developed area
+    max_growth: float  # gamma, 1/yr
+    max_multiple: float  # m, planned area / initial capacity
+    lag_years: int  # L, years from the order to land ready for projects
+    land_cost: float  # c_L, 亿元 (2021 prices) per 亩 (the scenario's budget.park_land_cost)
+    funding: str  # sharing_terms / host_only / equal (PD3)
+
+
+@dataclass(frozen=True)
 class ParameterDraws:
     """Posterior draws of the fitted growth parameters (docs/model.md 5.6) as deviations from the point values.
 
@@ -317,6 +330,7 @@ class ModelParams:
     public_services: PublicServiceParams | None = None
     ecology: EcologyParams | None = None
     opening: OpeningParams | None = None
+    park_development: ParkDevelopmentParams | None = None  # None = parks keep their initial land (T6)
 
     @property
     def years(self) -> np.ndarray:

@@ -221,6 +221,7 @@ class SharingEngine:
         self, year: int, va_nominal: FloatArray, gross_taxes: FloatArray, tax_city: FloatArray,
         private_fai: FloatArray, investment_share: FloatArray, debt: FloatArray, land_discount_cost: FloatArray,
         book: ProjectBook | None, other_transfers: FloatArray | float = 0.0,
+        park_contribution: FloatArray | float = 0.0,
     ) -> FiscalYear:
         """(S1)-(S8), (D1)-(D5) and (B1)-(B9) for ``year``.
 
@@ -237,6 +238,8 @@ class SharingEngine:
             passed to ``book_arrivals``; None without industrial transfer.
         other_transfers : [unit] net transfers between units outside tax sharing (ecological compensation, E6),
             added to the budget's revenue (B2).
+        park_contribution : [unit] the units' contributions to park land development (PD4), a committed outlay of
+            the budget (PD5, docs/model.md 7.18).
         """
         p, a = self.p, self.agreements
         enforced = tax_sharing.enforcement_draws(a.enforcement_probability, a.group, self.rng)   # (S4)
@@ -282,7 +285,7 @@ class SharingEngine:
         incentive_cost = self._rebates(year, projects.city_taxes, projects.host, book, active) + land_discount_cost
         out = budget.budget_year(after_sharing, investment_share, incentive_cost, debt, p.transfer_rate,
                                  p.interest_rate, p.debt_limit_to_revenue, p.park_land_share,
-                                 other_transfers)                                                   # (B1)-(B9)
+                                 other_transfers, park_contribution)                                # (B1)-(B9)
         # Official FAI includes the year's public investment (not split: no agreement selects it).
         fai_public = out.public_investment
         recorded = {

@@ -97,6 +97,11 @@ UNITS: dict[str, str] = {
     "migration_out": PERSONS,
     "migration_in_external": PERSONS,  # the part from / to the external nodes; cnyx = the region's flows with outside
     "migration_out_external": PERSONS,
+    # parks that grow (issue 10 item 3, ODD 7.18); per unit, region = sum of units
+    "park_development_spending": NOMINAL,
+    "park_development_contribution": NOMINAL,
+    "park_development_external": NOMINAL,
+    "park_land_developed": "亩",
 }
 
 #: Columns and dtypes of sharing.parquet (output contract): one row per transfer of city-level tax revenue.
@@ -162,6 +167,11 @@ def unit_level_arrays(result: RunResult) -> dict[str, np.ndarray]:
             out[name] = _unit_and_region(city[name], None)
     for name in ("energy_use", "co2_emissions", "eco_compensation_paid", "eco_compensation_received", "migration_in",
                  "migration_out", "migration_in_external", "migration_out_external"):
+        if name in city:
+            out[name] = _unit_and_region(city[name], None)
+    from cnyx_sim.core.parks import PARK_VARIABLES
+
+    for name in PARK_VARIABLES:
         if name in city:
             out[name] = _unit_and_region(city[name], None)
     if "market_access_index" in city:

@@ -20,6 +20,8 @@ For unit ``c`` in year ``t`` (nominal 亿元):
           IP_c is added to public capital by (F7): G_c,t+1 = (1 - delta_G) G_c,t + IP_c / P_t.
 
 With no incentives, no debt and tau_T = psi = 0, (B1)-(B9) reduce to (F7) on the after-sharing revenue.
+Contributions X_c to developing co-built parks' land (PD4-PD5, ``mechanisms.park_development``) are a
+commitment like Inc_c: they enter Def*_c in (B6) and are paid in (B8) (0 when parks do not grow).
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ def budget_year(
     debt_limit_to_revenue: float,
     park_land_share: float,
     other_transfers: FloatArray | float = 0.0,
+    park_contribution: FloatArray | float = 0.0,
 ) -> BudgetOutcome:
     """Equations (B1)-(B9) for all units.
 
@@ -85,17 +88,19 @@ def budget_year(
     park_land_share : psi, share of public investment spent on developing park land.
     other_transfers : [unit] E_c, net transfers between the units outside tax sharing (ecological
         compensation, E6), 亿元; they sum to zero over the region.
+    park_contribution : [unit] X_u, the unit's contribution to developing co-built parks' land (PD4-PD5,
+        ``mechanisms.park_development``), 亿元 (>= 0): a committed outlay like the incentives, in (B6) and (B8).
     """
     transfers = transfer_rate * revenue_after_sharing                                     # (B1)
     revenue = revenue_after_sharing + transfers + other_transfers                         # (B2)
     current = (1.0 - investment_share) * revenue                                          # (B3)
     planned = fiscal.public_investment(revenue, investment_share)                         # (B4) = (F7)
     interest = interest_rate * debt                                                       # (B5)
-    planned_deficit = incentive_cost + interest  # (B6), written in its reduced form to avoid cancellation
+    planned_deficit = incentive_cost + interest + park_contribution  # (B6) (+ PD5), reduced form: no cancellation
     headroom = np.maximum(debt_limit_to_revenue * np.maximum(revenue, 0.0) - debt, 0.0)
     cut = np.maximum(planned_deficit - headroom, 0.0)
     public_investment = np.maximum(planned - cut, 0.0)                                    # (B7)
-    balance = revenue - current - public_investment - incentive_cost - interest           # (B8)
+    balance = revenue - current - public_investment - incentive_cost - interest - park_contribution  # (B8), (PD5)
     debt_next = debt - balance
     limit = debt_limit_to_revenue * np.maximum(revenue, 0.0)
     is_over_limit = debt_next > limit * (1.0 + 1e-12) + 1e-12

@@ -25,6 +25,7 @@ from cnyx_sim.core.params import (
     MarketAccessParams,
     ModelParams,
     OpeningParams,
+    ParkDevelopmentParams,
     ParkParams,
     PopulationParams,
     ProductionParams,
@@ -103,6 +104,8 @@ def build_params(loaded: "LoadedScenario", calibration: Any = None) -> ModelPara
         public_services=fill(PublicServiceParams, s.public_services, is_enabled=s.public_services.enabled),
         ecology=_ecology(s, calibration.base.geography.cities.codes),
         opening=_opening(s, calibration.base.geography.cities.codes),
+        park_development=fill(ParkDevelopmentParams, s.park_development, is_enabled=s.park_development.enabled,
+                              land_cost=s.budget.park_land_cost),
     )
 
 

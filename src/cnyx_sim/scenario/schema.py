@@ -26,6 +26,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from cnyx_sim.scenario.schema_levers import Ecology, MarketAccess, Opening, PublicServices
+from cnyx_sim.scenario.schema_parks import ParkDevelopment
 from cnyx_sim.scenario.schema_sharing import Budget, Sharing, Statistics
 from cnyx_sim.scenario.schema_transfer import Incentives, Infrastructure, Park, Transfer
 from cnyx_sim.scenario.types import (
@@ -361,6 +362,7 @@ class Scenario(Section):
     public_services: PublicServices = Field(default_factory=dict)
     ecology: Ecology = Field(default_factory=dict)
     opening: Opening = Field(default_factory=dict)
+    park_development: ParkDevelopment = Field(default_factory=dict)
     calibration: CalibrationSection = Field(default_factory=dict)
 
 #: Sections whose fields are model parameters (documented in docs/model.md's table).
@@ -383,5 +385,6 @@ PARAMETER_SECTIONS: dict[str, type[Section]] = {
     "public_services": PublicServices,
     "ecology": Ecology,
     "opening": Opening,
+    "park_development": ParkDevelopment,
     "calibration": CalibrationSection,
 }

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 
 #: Modules that register experiments (one per stylised experiment).
-EXPERIMENT_MODULES: tuple[str, ...] = ("cnyx_sim.validation.hsr_station", "cnyx_sim.validation.hukou_migration")
+EXPERIMENT_MODULES: tuple[str, ...] = ("cnyx_sim.validation.hsr_station", "cnyx_sim.validation.hukou_migration",
+                                       "cnyx_sim.validation.park_designation")
 
 
 @dataclass(frozen=True)
