@@ -387,7 +387,7 @@ class CnyxModel(mesa.Model):
         if self.transfer is not None:
             self.transfer.add_park_land(fiscal_year.park_land_investment, self.sharing.p.park_land_cost * price_index,
                                         year + 1)
-            self.transfer.park_remaining = self.transfer.park_remaining + self.park_land.deliver(year + 1)  # (PD6)
+            self.transfer.add_developed_land(self.park_land.deliver(year + 1))  # (PD6)
 
         # 7. population (N2-N4, N1): migration responds to this year's real wages, here and at the external nodes
         migration, population_next = self._migrate(year, s.population, va_real, employment)

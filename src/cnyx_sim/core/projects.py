@@ -650,6 +650,10 @@ class TransferEngine:
         return ProjectOutput(va_nominal=per_unit(va), jobs=per_unit(jobs), tax_gross=per_unit(tax),
                              local_purchases=received.sum(axis=1))
 
+    def add_developed_land(self, land: FloatArray) -> None:
+        """(PD6): ``[park]`` 亩 that joint development delivers become free land of the parks."""
+        self.park_remaining = self.park_remaining + land
+
     def add_park_land(self, investment_nominal: FloatArray, land_cost_nominal: float, next_year: int) -> None:
         """(B9): a unit's park-land investment adds 亩 (at ``land_cost_nominal`` 亿元 per 亩) to its parks open in
         ``next_year``, split equally (assumption); without an open park the land is not tracked (no limit)."""
