@@ -13,10 +13,12 @@ from __future__ import annotations
 
 #: channel name -> scenario key-path prefixes it owns (docs/model.md 7.13-7.16 for these channels).
 CHANNELS: dict[str, tuple[str, ...]] = {
+    "competition": ("competition.",),
     "ecology": ("ecology.",),
     "market_access": ("market_access.",),
     "opening_up": ("opening.",),
     "public_services": ("public_services.",),
+    "relocation": ("relocation.",),
 }
 
 

@@ -36,7 +36,7 @@ import numpy as np
 from cnyx_sim.core.params import TAXES, ModelParams, SharingParams
 from cnyx_sim.core.projects import ProjectBook
 from cnyx_sim.core.state import FloatArray, Geography
-from cnyx_sim.mechanisms import budget, incentives, stats_sharing, tax_sharing
+from cnyx_sim.mechanisms import budget, incentives, relocation, stats_sharing, tax_sharing
 from cnyx_sim.mechanisms.incentives import Package
 from cnyx_sim.mechanisms.tax_sharing import ActivityTable, AgreementSet
 
@@ -193,8 +193,24 @@ class SharingEngine:
             is_government_led=book.is_government_led[rows].copy(),
             value_added_nominal=va, investment_nominal=np.where(valid, book.spending_nominal[rows, t], 0.0),
             city_taxes=project_city, base_city_taxes=np.zeros_like(project_city),
-            pre_move_taxes=np.zeros(len(va)), pre_move_gross_annual=np.zeros(len(va)),
+            **self._pre_move(book.pre_move_tax[rows], project_gross, project_city),
         )
+
+    @staticmethod
+    def _pre_move(pre_move_tax: np.ndarray, project_gross: np.ndarray, project_city: np.ndarray) -> dict:
+        """(R5) in the units of (S6) and 92号: the book keeps a relocated project's gross taxes of the years before
+        its move (all taxes); its 三税 (VAT and CIT: business tax is gone since 2016) are that total times the
+        project's VAT+CIT share of its gross taxes this year, and their city-level part (the cap basis) that
+        times the city-level share of its VAT+CIT this year (F5-F6; same sector and rates, approximation)."""
+        three = [TAXES.index("vat"), TAXES.index("cit")]
+        gross = project_gross.sum(axis=1)
+        gross_three = project_gross[:, three].sum(axis=1)
+        three_share = np.divide(gross_three, gross, out=np.zeros_like(gross), where=gross > 0)
+        city_share = np.divide(project_city[:, three].sum(axis=1), gross_three, out=np.zeros_like(gross),
+                               where=gross_three > 0)
+        pre_three = pre_move_tax * three_share
+        return {"pre_move_taxes": pre_three * city_share,
+                "pre_move_gross_annual": pre_three / relocation.PRE_MOVE_YEARS}
 
     def _candidates(self, projects: ActivityTable) -> np.ndarray:
         """Rows some agreement may select this year and that have something to share.

@@ -97,6 +97,13 @@ UNITS: dict[str, str] = {
     "migration_out": PERSONS,
     "migration_in_external": PERSONS,  # the part from / to the external nodes; cnyx = the region's flows with outside
     "migration_out_external": PERSONS,
+    # relocation and consent, incentive competition (issue 10 items 1-2, ODD 7.17-7.18)
+    "government_led_relocations_out": "count",  # region = sum of units (= region sum of _in)
+    "government_led_relocations_in": "count",
+    "origin_consent": "1",  # region: unweighted mean of the units
+    "referral_weight": "1",  # region: unweighted mean of the units
+    "package_land_discount": "1",  # region: unweighted mean of the units
+    "package_tax_rebate": "1",  # region: unweighted mean of the units
 }
 
 #: Columns and dtypes of sharing.parquet (output contract): one row per transfer of city-level tax revenue.
@@ -164,6 +171,12 @@ def unit_level_arrays(result: RunResult) -> dict[str, np.ndarray]:
                  "migration_out", "migration_in_external", "migration_out_external"):
         if name in city:
             out[name] = _unit_and_region(city[name], None)
+    for name in ("government_led_relocations_out", "government_led_relocations_in"):
+        if name in city:
+            out[name] = _unit_and_region(city[name], None)
+    for name in ("origin_consent", "referral_weight", "package_land_discount", "package_tax_rebate"):
+        if name in city:
+            out[name] = _unit_and_region(city[name], city[name].mean(axis=1))
     if "market_access_index" in city:
         gdp = out["gdp_real"][:, :-1]
         out["market_access_index"] = _unit_and_region(

@@ -16,6 +16,7 @@ import numpy as np
 
 from cnyx_sim.core.params import (
     CapitalParams,
+    CompetitionParams,
     EcologyParams,
     FiscalParams,
     IncentiveParams,
@@ -29,6 +30,7 @@ from cnyx_sim.core.params import (
     PopulationParams,
     ProductionParams,
     PublicServiceParams,
+    RelocationParams,
     SharingParams,
     TransferParams,
 )
@@ -103,6 +105,8 @@ def build_params(loaded: "LoadedScenario", calibration: Any = None) -> ModelPara
         public_services=fill(PublicServiceParams, s.public_services, is_enabled=s.public_services.enabled),
         ecology=_ecology(s, calibration.base.geography.cities.codes),
         opening=_opening(s, calibration.base.geography.cities.codes),
+        relocation=fill(RelocationParams, s.relocation, is_enabled=s.relocation.enabled),
+        competition=fill(CompetitionParams, s.competition, is_enabled=s.competition.enabled),
     )
 
 

@@ -25,6 +25,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from cnyx_sim.scenario.schema_channels import Competition, Relocation
 from cnyx_sim.scenario.schema_levers import Ecology, MarketAccess, Opening, PublicServices
 from cnyx_sim.scenario.schema_sharing import Budget, Sharing, Statistics
 from cnyx_sim.scenario.schema_transfer import Incentives, Infrastructure, Park, Transfer
@@ -361,6 +362,8 @@ class Scenario(Section):
     public_services: PublicServices = Field(default_factory=dict)
     ecology: Ecology = Field(default_factory=dict)
     opening: Opening = Field(default_factory=dict)
+    relocation: Relocation = Field(default_factory=dict)
+    competition: Competition = Field(default_factory=dict)
     calibration: CalibrationSection = Field(default_factory=dict)
 
 #: Sections whose fields are model parameters (documented in docs/model.md's table).
@@ -383,5 +386,7 @@ PARAMETER_SECTIONS: dict[str, type[Section]] = {
     "public_services": PublicServices,
     "ecology": Ecology,
     "opening": Opening,
+    "relocation": Relocation,
+    "competition": Competition,
     "calibration": CalibrationSection,
 }
