@@ -16,7 +16,9 @@ checks the same identities on output tables (e.g. a results folder read back). T
 7. capital (K3, T7, on a run's arrays, :func:`check_run`): per unit, capital_t = (1 - delta) capital_{t-1} +
    (incumbent + project investment)_{t-1} / P_{t-1} - capital written off_t: every yuan invested enters the
    capital stock once, and only closures and relocations take capital out;
-8. ecological compensation (E6): over the units, Σ paid = Σ received (the flows stay inside the region).
+8. ecological compensation (E6): over the units, Σ paid = Σ received (the flows stay inside the region);
+9. government-led relocations (R3): over the units, Σ moved out = Σ moved in (a move leaves one unit of the region
+   for another), and per unit the government-led moves in are part of all relocations in (T7).
 
 A failure raises :class:`AccountingError` with one line naming the identity, region, year and difference.
 """
@@ -33,7 +35,8 @@ ADDITIVE = ("gdp_nominal", "gdp_credited_nominal", "gdp_credited_to_external", "
             "sharing_paid", "sharing_received", "sharing_to_external", "incentive_cost", "budget_balance", "debt",
             "public_investment", "incumbent_investment", "supplier_investment", "crowded_out_investment",
             "project_investment", "project_capital", "capital_written_off", "project_va_nominal",
-            "eco_compensation_paid", "eco_compensation_received", "energy_use", "co2_emissions")
+            "eco_compensation_paid", "eco_compensation_received", "energy_use", "co2_emissions",
+            "government_led_relocations_out", "government_led_relocations_in", "projects_relocated_in")
 #: Relative tolerance (to the size of the totals involved) and absolute floor, 亿元.
 RTOL, ATOL = 1e-9, 1e-9
 
@@ -122,6 +125,14 @@ def check_identities(
     if "eco_compensation_paid" in s and "eco_compensation_received" in s:
         compare("Σ ecological compensation paid = Σ received", s["eco_compensation_paid"],
                 s["eco_compensation_received"], s["eco_compensation_paid"] + s["tax_local_collected"], region_only)
+    # 9. government-led relocations conserved inside the region and part of all relocations
+    if "government_led_relocations_out" in s and "government_led_relocations_in" in s:
+        compare("Σ government-led relocations out = Σ in", s["government_led_relocations_out"],
+                s["government_led_relocations_in"], s["government_led_relocations_in"], region_only)
+        if "projects_relocated_in" in u:
+            excess = np.maximum(u["government_led_relocations_in"] - u["projects_relocated_in"], 0.0)
+            compare("government-led relocations in <= all relocations in", excess, np.zeros_like(excess),
+                    u["projects_relocated_in"], units)
     # 4. ledger rows matched by their counterparts
     if ledger_sums is None:
         return

@@ -86,7 +86,8 @@ def government_led_hazard(consent: FloatArray, rate: float) -> FloatArray:
 def government_led_share(market_hazard: FloatArray, government_hazard: FloatArray) -> FloatArray:
     """(R3): share of a project's relocation hazard that is government-led (0 where both are 0)."""
     total = market_hazard + government_hazard
-    return np.divide(government_hazard, total, out=np.zeros_like(total, dtype=float), where=total > 0)
+    with np.errstate(under="ignore"):  # a vanishing government hazard rounds to a zero share
+        return np.divide(government_hazard, total, out=np.zeros_like(total, dtype=float), where=total > 0)
 
 
 def referral_share(agreements: AgreementSet, year: int, n_units: int) -> FloatArray:
