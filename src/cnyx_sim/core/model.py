@@ -28,7 +28,7 @@ from cnyx_sim.mechanisms import competition as competition_rules
 from cnyx_sim.mechanisms.incentives import Package
 
 #: The packages in force in the unit in the year (T8, after the city agents' choice, C1-C3): land discount and tax
-#: rebate, shares (docs/model.md 7.18).
+#: rebate, shares (docs/model.md 7.19).
 PACKAGE_VARIABLES: tuple[str, ...] = ("package_land_discount", "package_tax_rebate")
 
 #: Gross migration flows of the year (N2-N3), per unit, 万人: into the unit (from other units and the external

@@ -217,7 +217,7 @@ class SharingParams:
 
 @dataclass(frozen=True)
 class RelocationParams:
-    """Relocation and consent, referral effort (ODD 7.17, equations R1-R5)."""
+    """Relocation and consent, referral effort (ODD 7.18, equations R1-R5)."""
 
     is_enabled: bool  # government-led relocations (R3) and referral weights (R4); false = neither
     government_led_rate: float  # lambda_G, 1/yr per operating project at full consent (R3)
@@ -228,7 +228,7 @@ class RelocationParams:
 
 @dataclass(frozen=True)
 class CompetitionParams:
-    """Incentive competition between neighbouring units and its coordination (ODD 7.18, equations C1-C3)."""
+    """Incentive competition between neighbouring units and its coordination (ODD 7.19, equations C1-C3)."""
 
     is_enabled: bool  # city agents set packages by (C1)-(C3); false = (T9) or fixed packages
     reaction: float  # r, response to the neighbours' mean package (C1)

@@ -50,7 +50,7 @@ PROJECT_VARIABLES: tuple[str, ...] = (
     "project_jobs", "project_tax_gross", "project_signed_value", "project_capital", "project_local_purchases",
     "capital_written_off",
 )
-#: Per-unit yearly variables of relocation and consent (R1-R5, docs/model.md 7.17); units in ``io.results.UNITS``.
+#: Per-unit yearly variables of relocation and consent (R1-R5, docs/model.md 7.18); units in ``io.results.UNITS``.
 RELOCATION_VARIABLES: tuple[str, ...] = (
     "government_led_relocations_out", "government_led_relocations_in", "origin_consent", "referral_weight",
 )

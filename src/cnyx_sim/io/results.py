@@ -97,7 +97,7 @@ UNITS: dict[str, str] = {
     "migration_out": PERSONS,
     "migration_in_external": PERSONS,  # the part from / to the external nodes; cnyx = the region's flows with outside
     "migration_out_external": PERSONS,
-    # relocation and consent, incentive competition (issue 10 items 1-2, ODD 7.17-7.18)
+    # relocation and consent, incentive competition (issue 10 items 1-2, ODD 7.18-7.19)
     "government_led_relocations_out": "count",  # region = sum of units (= region sum of _in)
     "government_led_relocations_in": "count",
     "origin_consent": "1",  # region: unweighted mean of the units

@@ -1,4 +1,4 @@
-"""Incentive competition between neighbouring units and its coordination (ODD 7.18, issue 10 item 2).
+"""Incentive competition between neighbouring units and its coordination (ODD 7.19, issue 10 item 2).
 
 Each city agent sets next year's package instrument ``x`` (the land discount ``d`` and the tax rebate
 ``rho`` of T8, each by the same rule) as a best response to its neighbours' packages of the year just ended,

@@ -1,4 +1,4 @@
-"""Relocation and consent, referral effort (ODD 7.17, issue 10 item 1).
+"""Relocation and consent, referral effort (ODD 7.18, issue 10 item 1).
 
 The origin government decides whether to let a project go. A government-led relocation (the 92号 kind:
 the origin's government organises the move of an operating firm to another unit's park) happens only with

@@ -1,6 +1,6 @@
 """Scenario sections of the behavioural channels of issue 10 items 1-2: ``relocation`` (relocation and consent,
 referral effort; equations R1-R5 in ``cnyx_sim.mechanisms.relocation``) and ``competition`` (incentive
-competition and coordination; C1-C3 in ``cnyx_sim.mechanisms.competition``). docs/model.md 7.17-7.18.
+competition and coordination; C1-C3 in ``cnyx_sim.mechanisms.competition``). docs/model.md 7.18-7.19.
 
 Each section has an ``enabled`` switch (the channel's YAML switch; ``cnyx_sim.channels`` maps the channel to
 the section's key paths). Both channels live in the transfer engine and the city agents, so the history
