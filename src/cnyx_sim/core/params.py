@@ -238,6 +238,7 @@ class CompetitionParams:
     coordination_year: int  # t_K, first annual step of coordination (C3)
     common_land_discount: float  # x_K for the land discount (C3)
     common_tax_rebate: float  # x_K for the rebate (C3)
+    incentive_funding_share: float  # f_I, share of the incentive cost paid from public investment (C4, B4)
 
 
 @dataclass(frozen=True)

@@ -118,6 +118,10 @@ class SharingEngine:
         self.incentives = params.transfer.incentives if params.transfer is not None else None
         self.n_external_origins = len(params.transfer.origins) if params.transfer is not None else 0
         self.agreements = self.p.agreements
+        # (C4): with incentive competition a share of the incentive cost comes out of public investment
+        competition = params.competition
+        self.incentive_funding_share = (competition.incentive_funding_share
+                                        if competition is not None and competition.is_enabled else 0.0)
         self.n_external = len(self.p.external_partners)
         #: [agreement, row] cumulative amounts paid (S6 cap state); None before the first year.
         self.cumulative: np.ndarray | None = None
@@ -298,7 +302,7 @@ class SharingEngine:
         incentive_cost = self._rebates(year, projects.city_taxes, projects.host, book, active) + land_discount_cost
         out = budget.budget_year(after_sharing, investment_share, incentive_cost, debt, p.transfer_rate,
                                  p.interest_rate, p.debt_limit_to_revenue, p.park_land_share,
-                                 other_transfers)                                                   # (B1)-(B9)
+                                 other_transfers, self.incentive_funding_share)                     # (B1)-(B9)
         # Official FAI includes the year's public investment (not split: no agreement selects it).
         fai_public = out.public_investment
         recorded = {

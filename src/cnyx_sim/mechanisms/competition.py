@@ -17,6 +17,10 @@ under its budget, and within the regime bounds of (T8) and any coordination in f
           by the common package x_K, ``common`` sets every unit to it; then the bounds of (T8):
               x_c,t+1 = clip(x_c,t+1, 0, xmax_c(t+1))      and, with ``common``, x_c,t+1 = min(x_K, xmax_c(t+1))
 
+    (C4)  the cost of the packages (rebates and land discounts, B6) is paid for a share f_I out of the unit's
+          planned public investment (B4 of ``mechanisms.budget``) and borrowed for the rest, so what
+          coordination saves funds public investment.
+
 With r < 1 the neighbours' game has a unique fixed point; with r = 0.87 a common push (the growth gap) is
 amplified about 1 / (1 - r) = 7.7 times until the bounds or budgets bind: the race that coordination stops.
 """

@@ -73,3 +73,9 @@ class Competition(Section):
     common_tax_rebate: Fraction = param(
         0.2, unit="1", symbol=r"\rho_K", source="assumption (the baseline packages)",
         description="Tax rebate of the common package (C3); the regime bounds of (T8) still apply.")
+    incentive_funding_share: Fraction = param(
+        0.5, unit="1", symbol="f_I",
+        source="assumption (range 0-1): rebates (先征后返) come out of the general budget, land discounts largely "
+               "out of land revenue (双手供地, mechanisms-research §1.4); half is paid from the investment envelope",
+        description="Share of the incentive cost paid out of planned public investment (C4, B4), so what "
+                    "coordination saves funds public investment; the rest is borrowed (B6).")
