@@ -13,11 +13,13 @@ from __future__ import annotations
 
 #: channel name -> scenario key-path prefixes it owns (docs/model.md 7.13-7.16 for these channels).
 CHANNELS: dict[str, tuple[str, ...]] = {
+    "competition": ("competition.",),
     "ecology": ("ecology.",),
     "market_access": ("market_access.",),
     "opening_up": ("opening.",),
     "parks_growth": ("park_development.",),
     "public_services": ("public_services.",),
+    "relocation": ("relocation.",),
 }
 
 

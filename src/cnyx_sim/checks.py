@@ -18,7 +18,9 @@ checks the same identities on output tables (e.g. a results folder read back). T
    capital stock once, and only closures and relocations take capital out;
 8. ecological compensation (E6): over the units, Σ paid = Σ received (the flows stay inside the region);
 9. park land development (PD4): over the units, Σ contributions + Σ paid by external partners = Σ spending on
-   the parks' land (every yuan of a park's development is paid by its host or a partner, once).
+   the parks' land (every yuan of a park's development is paid by its host or a partner, once);
+10. government-led relocations (R3): over the units, Σ moved out = Σ moved in (a move leaves one unit of the
+    region for another), and per unit the government-led moves in are part of all relocations in (T7).
 
 A failure raises :class:`AccountingError` with one line naming the identity, region, year and difference.
 """
@@ -36,7 +38,8 @@ ADDITIVE = ("gdp_nominal", "gdp_credited_nominal", "gdp_credited_to_external", "
             "public_investment", "incumbent_investment", "supplier_investment", "crowded_out_investment",
             "project_investment", "project_capital", "capital_written_off", "project_va_nominal",
             "eco_compensation_paid", "eco_compensation_received", "energy_use", "co2_emissions",
-            "park_development_spending", "park_development_contribution", "park_development_external")
+            "park_development_spending", "park_development_contribution", "park_development_external",
+            "government_led_relocations_out", "government_led_relocations_in", "projects_relocated_in")
 #: Relative tolerance (to the size of the totals involved) and absolute floor, 亿元.
 RTOL, ATOL = 1e-9, 1e-9
 
@@ -130,6 +133,14 @@ def check_identities(
         compare("Σ park development contributions + external partners' = Σ park development spending",
                 s["park_development_contribution"] + s["park_development_external"], s["park_development_spending"],
                 s["park_development_spending"] + s["tax_local_collected"], region_only)
+    # 10. government-led relocations conserved inside the region and part of all relocations
+    if "government_led_relocations_out" in s and "government_led_relocations_in" in s:
+        compare("Σ government-led relocations out = Σ in", s["government_led_relocations_out"],
+                s["government_led_relocations_in"], s["government_led_relocations_in"], region_only)
+        if "projects_relocated_in" in u:
+            excess = np.maximum(u["government_led_relocations_in"] - u["projects_relocated_in"], 0.0)
+            compare("government-led relocations in <= all relocations in", excess, np.zeros_like(excess),
+                    u["projects_relocated_in"], units)
     # 4. ledger rows matched by their counterparts
     if ledger_sums is None:
         return

@@ -52,6 +52,12 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "sharing_received": ("分入税收", "revenue received from partners"),
     "sharing_to_external": ("分给区外的税收", "revenue paid outside the region"),
     "incentive_cost": ("招商优惠成本", "incentive cost"),
+    "government_led_relocations_out": ("政府主导迁出项目数", "government-led relocations out"),
+    "government_led_relocations_in": ("政府主导迁入项目数", "government-led relocations in"),
+    "origin_consent": ("迁出地同意概率", "origin consent probability"),
+    "referral_weight": ("首谈地推介权重", "referral weight"),
+    "package_land_discount": ("土地优惠比例", "package land discount"),
+    "package_tax_rebate": ("税收返还比例", "package tax rebate"),
     "budget_balance": ("预算收支差额", "budget balance"),
     "debt": ("债务余额", "debt"),
 }

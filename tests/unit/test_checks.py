@@ -78,3 +78,33 @@ def test_park_development_spending_that_no_party_paid_for_is_caught(good):
                  "cnyx", 2030, 0.05)
     with pytest.raises(AccountingError, match=r"Σ park development contributions .* for region cnyx, year 2030"):
         check_accounting(bad)
+
+
+def test_a_government_led_move_without_an_origin_is_caught(good):
+    # a move into a unit with no unit it left (region row raised with it: only the conservation identity fails)
+    bad = broken(broken(good, "government_led_relocations_in", "luzhou", 2030, 1.0), "government_led_relocations_in",
+                 "cnyx", 2030, 1.0)
+    bad = broken(broken(bad, "projects_relocated_in", "luzhou", 2030, 1.0), "projects_relocated_in", "cnyx", 2030, 1.0)
+    with pytest.raises(AccountingError, match=r"Σ government-led relocations out = Σ in for region cnyx, year 2030"):
+        check_accounting(bad)
+
+
+def test_more_government_led_moves_than_relocations_is_caught(good):
+    bad = broken(broken(good, "government_led_relocations_in", "luzhou", 2030, 1.0), "government_led_relocations_out",
+                 "luzhou", 2030, 1.0)
+    bad = broken(broken(bad, "government_led_relocations_in", "cnyx", 2030, 1.0), "government_led_relocations_out",
+                 "cnyx", 2030, 1.0)
+    traj = bad["trajectories"]
+    relocated = traj[(traj.variable == "projects_relocated_in") & (traj.region == "luzhou") & (traj.year == 2030)]
+    moved = traj[(traj.variable == "government_led_relocations_in") & (traj.region == "luzhou") & (traj.year == 2030)]
+    if float(moved["value"].iloc[0]) <= float(relocated["value"].iloc[0]):
+        bad = broken(bad, "government_led_relocations_in", "luzhou", 2030,
+                     float(relocated["value"].iloc[0]) - float(moved["value"].iloc[0]) + 1.0)
+        bad = broken(bad, "government_led_relocations_out", "luzhou", 2030,
+                     float(relocated["value"].iloc[0]) - float(moved["value"].iloc[0]) + 1.0)
+        bad = broken(bad, "government_led_relocations_in", "cnyx", 2030,
+                     float(relocated["value"].iloc[0]) - float(moved["value"].iloc[0]) + 1.0)
+        bad = broken(bad, "government_led_relocations_out", "cnyx", 2030,
+                     float(relocated["value"].iloc[0]) - float(moved["value"].iloc[0]) + 1.0)
+    with pytest.raises(AccountingError, match=r"government-led relocations in <= all relocations in for region luzhou"):
+        check_accounting(bad)

@@ -107,6 +107,12 @@ IAMC_VARIABLES: dict[str, tuple[str, IamcUnit] | None] = {
     "project_jobs": ("Projects|Jobs", _PERSONS),
     "project_tax_gross": ("Projects|Tax|Gross|Nominal", _NOMINAL_FLOW),
     "incentive_cost": ("Expenditure|Incentives|Nominal", _NOMINAL_FLOW),
+    "government_led_relocations_out": ("Projects|Government-Led Relocations Out", _COUNT_FLOW),
+    "government_led_relocations_in": ("Projects|Government-Led Relocations In", _COUNT_FLOW),
+    "origin_consent": ("Projects|Origin Consent Probability", _RATIO),
+    "referral_weight": ("Projects|Referral Weight", _RATIO),
+    "package_land_discount": ("Incentives|Land Discount", _RATIO),
+    "package_tax_rebate": ("Incentives|Tax Rebate", _RATIO),
     "budget_balance": ("Budget Balance|Nominal", _NOMINAL_FLOW),
     "debt": ("Debt|Nominal", _NOMINAL_STOCK),
     "market_access_index": ("Market Access|Index (2021=1)", _RATIO),
@@ -134,7 +140,8 @@ SECTOR_TREES: dict[str, tuple[str, IamcUnit]] = {
 
 #: Our variables whose region (``cnyx``) value is not the sum of the units (ratios, prices, shares).
 NON_ADDITIVE = frozenset({"wage_nominal", "gdp_per_capita_real", "price_index", "public_investment_share",
-                          "market_access_index"})
+                          "market_access_index", "origin_consent", "referral_weight", "package_land_discount",
+                          "package_tax_rebate"})
 
 #: Contract unit -> IAMC unit for variables added later and not listed above (flows assumed).
 _FALLBACK_UNITS = {

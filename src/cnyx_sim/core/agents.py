@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import mesa
 import numpy as np
 
-from cnyx_sim.core.params import FiscalParams, IncentiveParams
+from cnyx_sim.core.params import CompetitionParams, FiscalParams, IncentiveParams
 from cnyx_sim.core.state import CityPolicies, FloatArray
+from cnyx_sim.mechanisms import competition as competition_rules
 from cnyx_sim.mechanisms import fiscal
 from cnyx_sim.mechanisms import incentives as incentive_rules
 
@@ -26,6 +27,11 @@ class CitySignals:
 
     next_year: int
     growth: FloatArray
+    # incentive competition (C1)-(C2), ``[city]``; empty without it
+    neighbour_land_discount: FloatArray = field(default_factory=lambda: np.zeros(0))
+    neighbour_tax_rebate: FloatArray = field(default_factory=lambda: np.zeros(0))
+    incentive_cost: FloatArray = field(default_factory=lambda: np.zeros(0))
+    revenue: FloatArray = field(default_factory=lambda: np.zeros(0))
 
 
 class CityAgent(mesa.Agent):
@@ -42,17 +48,22 @@ class CityAgent(mesa.Agent):
     fiscal_params : growth target, adjustment speed and bounds of (F8).
     incentives : the regime and adjustment of (T9); ``None`` when packages are fixed (no industrial transfer,
         or ``incentives.mode`` not adaptive).
+    competition_incentives, competition : with incentive competition (C1)-(C3), the regime and reference
+        packages of the incentives section and the competition rule; ``None`` without it. Competition replaces
+        (T9): the growth gap enters (C1).
     """
 
     def __init__(
         self, model: mesa.Model, idx: int, code: str, name_zh: str, policies: CityPolicies,
         fiscal_params: FiscalParams, incentives: IncentiveParams | None,
+        competition_incentives: IncentiveParams | None = None, competition: CompetitionParams | None = None,
     ) -> None:
         super().__init__(model)
         self.idx, self.code, self.name_zh = idx, code, name_zh
         self.policies = policies
         self.fiscal_params = fiscal_params
         self.incentives = incentives
+        self.competition_incentives, self.competition = competition_incentives, competition
 
     @property
     def public_investment_share(self) -> float:
@@ -69,6 +80,9 @@ class CityAgent(mesa.Agent):
             f.public_investment_adjustment, f.public_investment_share_bounds,
         )
         policies.public_investment_share[idx] = new_share[0]
+        if self.competition is not None:
+            self._compete(signals, f.growth_target - float(growth))
+            return
         inc = self.incentives
         if inc is None:
             return
@@ -81,6 +95,27 @@ class CityAgent(mesa.Agent):
             inc.adjustment, max_discount, max_rebate,
         )
         policies.land_discount[idx], policies.tax_rebate[idx] = float(discount), float(rebate)
+
+    def _compete(self, signals: CitySignals, growth_gap: float) -> None:
+        """(C1)-(C3): next year's land discount and rebate as best responses to the neighbours' packages of the
+        year, scaled to the budget, coordinated and bounded by next year's regime (T8)."""
+        c, inc, policies, idx = self.competition, self.competition_incentives, self.policies, self.idx
+        year = signals.next_year
+        scale = competition_rules.budget_scale(float(signals.incentive_cost[idx]), float(signals.revenue[idx]),
+                                               c.budget_share)
+        in_force = year >= c.coordination_year
+        upper_discount = incentive_rules.regime_bound(year, inc.regime_year, inc.max_land_discount)
+        upper_rebate = float(incentive_rules.rebate_ceiling(year, inc.regime_year, inc.max_tax_rebate,
+                                                            inc.authorised_until)[idx])
+        for name, reference, neighbour, common, upper in (
+                ("land_discount", inc.land_discount[idx], signals.neighbour_land_discount[idx],
+                 c.common_land_discount, upper_discount),
+                ("tax_rebate", inc.tax_rebate[idx], signals.neighbour_tax_rebate[idx], c.common_tax_rebate,
+                 upper_rebate)):
+            response = competition_rules.best_response(float(reference), float(neighbour), c.reaction,
+                                                       inc.adjustment, growth_gap)
+            getattr(policies, name)[idx] = competition_rules.coordinate(scale * response, common, c.coordination,
+                                                                        in_force, upper)
 
     def __repr__(self) -> str:
         return f"CityAgent({self.code}, {self.name_zh})"

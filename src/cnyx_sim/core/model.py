@@ -19,13 +19,18 @@ from cnyx_sim.core.levers import LEVER_VARIABLES, LeverEngine
 from cnyx_sim.core.network import TransportNetwork
 from cnyx_sim.core.params import TAXES, ModelParams
 from cnyx_sim.core.parks import PARK_VARIABLES, ParkDevelopmentEngine
-from cnyx_sim.core.projects import PROJECT_VARIABLES, TransferEngine, project_totals
+from cnyx_sim.core.projects import PROJECT_VARIABLES, RELOCATION_VARIABLES, TransferEngine, project_totals
 from cnyx_sim.core.recorder import Recorder
 from cnyx_sim.core.rng import ProjectDraws, make_streams
 from cnyx_sim.core.sharing import SHARING_VARIABLES, SharingEngine
 from cnyx_sim.core.state import CityPolicies, FloatArray, Geography, RegionState
 from cnyx_sim.mechanisms import capital, fiscal, incentives, labour, population, prices, production
+from cnyx_sim.mechanisms import competition as competition_rules
 from cnyx_sim.mechanisms.incentives import Package
+
+#: The packages in force in the unit in the year (T8, after the city agents' choice, C1-C3): land discount and tax
+#: rebate, shares (docs/model.md 7.19).
+PACKAGE_VARIABLES: tuple[str, ...] = ("package_land_discount", "package_tax_rebate")
 
 #: Gross migration flows of the year (N2-N3), per unit, 万人: into the unit (from other units and the external
 #: nodes) and out of it (net_migration = migration_in - migration_out), and their parts from and to the external
@@ -109,13 +114,25 @@ class CnyxModel(mesa.Model):
         incentives_rule = params.transfer.incentives if params.transfer is not None else None
         if incentives_rule is not None and not incentives_rule.adaptive:
             incentives_rule = None
+        # incentive competition (C1)-(C3): the agents' rule; neighbours from the base-year travel times
+        competition = params.competition if params.competition is not None and params.competition.is_enabled \
+            and params.transfer is not None else None
+        self.competition = competition
         self.cities = [
-            CityAgent(self, idx, code, name, self.policies, params.fiscal, incentives_rule)
+            CityAgent(self, idx, code, name, self.policies, params.fiscal, incentives_rule,
+                      params.transfer.incentives if competition is not None else None, competition)
             for idx, (code, name) in enumerate(zip(geo.cities, geo.city_names_zh))
         ]
         # The transport network (T10: which events happen, drawn once) and the plan's other levers (ODD 7.13-7.16).
         infra = params.infrastructure or (params.transfer.infrastructure if params.transfer is not None else None)
         self.network = TransportNetwork(infra, streams["events"]) if infra is not None else None
+        self.neighbours = None
+        if competition is not None:
+            times = (self.network.travel_times(params.start_year)[: geo.n_cities, : geo.n_cities]
+                     if self.network is not None else np.full((geo.n_cities, geo.n_cities), np.inf))
+            self.neighbours = competition_rules.neighbours(times, competition.neighbour_hours)
+        self._incentive_cost = np.zeros(geo.n_cities)
+        self._revenue_after_sharing = np.zeros(geo.n_cities)
         self.levers = LeverEngine(params, geo, self.state, self.network, EXTERNAL_NODE_PROVINCE, streams["ecology"])
         # Industrial transfer (ODD 7.7-7.9): the project book, its calibration and the base-year cohort; None
         # without a transfer section. Incumbents invest at the autonomous rate of (K4).
@@ -132,7 +149,7 @@ class CnyxModel(mesa.Model):
             # the base-year cohort's packages (its land discounts belong to the base year's data: not booked)
             self.sharing.book_arrivals(self.transfer.book, self.transfer.initial_rows, package, 1.0)
             base_projects = self._base_year_projects()
-        # Parks that grow (ODD 7.18, PD1-PD6): land on order and delivered; neutral without parks or switched off.
+        # Parks that grow (ODD 7.20, PD1-PD6): land on order and delivered; neutral without parks or switched off.
         self.park_land = ParkDevelopmentEngine(params, tuple(geo.cities.codes), self.sharing.p.external_partners)
         # GDP on the ledger the city agents chase, for their growth (F8, T9); official and credited are equal
         # in the base year.
@@ -142,6 +159,10 @@ class CnyxModel(mesa.Model):
         self.recorder = Recorder(geo, TAXES, params.years)
         if self.transfer is not None:
             self.recorder.add_city_variables(PROJECT_VARIABLES, fill_first_year=0.0)
+            self.recorder.add_city_variables(RELOCATION_VARIABLES, fill_first_year=0.0)
+            self.recorder.add_city_variables(PACKAGE_VARIABLES)
+            self.recorder.record_city(s.year, self._package_record(package))
+            self.recorder.record_city(s.year, self.transfer.relocation_totals(self.transfer.initial_rows))
         self.recorder.add_city_variables(INVESTMENT_VARIABLES)
         self.recorder.add_city_variables(SHARING_VARIABLES)
         self.recorder.add_city_variables(LEVER_VARIABLES + MIGRATION_VARIABLES)
@@ -294,6 +315,12 @@ class CnyxModel(mesa.Model):
         return migration, population.next_population(population_start, self.params.at(p.natural_growth_rate, year),
                                                      migration)
 
+    @staticmethod
+    def _package_record(package: Package) -> dict[str, FloatArray]:
+        """The ``PACKAGE_VARIABLES`` of a year from the packages in force (T8)."""
+        return {"package_land_discount": np.asarray(package.land_discount, dtype=float).copy(),
+                "package_tax_rebate": np.asarray(package.tax_rebate, dtype=float).copy()}
+
     def _record(self, fiscal_block: dict[str, FloatArray], projects: dict[str, FloatArray] | None,
                 investment: dict[str, FloatArray]) -> None:
         """The year's state, with the fiscal block's, the projects' and the investment flows' per-unit variables."""
@@ -304,6 +331,16 @@ class CnyxModel(mesa.Model):
         self.recorder.record_city(s.year, investment)
         if projects is not None:
             self.recorder.record_city(s.year, projects)
+
+    def _competition_signals(self) -> dict:
+        """What each city agent sees of its rivals for (C1)-(C2): its neighbours' mean package of the year (from
+        the packages chosen, a snapshot taken before any agent moves), its incentive cost and revenue."""
+        if self.competition is None:
+            return {}
+        chosen = self.policies
+        return {"neighbour_land_discount": competition_rules.neighbour_mean(chosen.land_discount, self.neighbours),
+                "neighbour_tax_rebate": competition_rules.neighbour_mean(chosen.tax_rebate, self.neighbours),
+                "incentive_cost": self._incentive_cost.copy(), "revenue": self._revenue_after_sharing.copy()}
 
     @staticmethod
     def _nominal_gdp(state: RegionState) -> FloatArray:
@@ -406,6 +443,11 @@ class CnyxModel(mesa.Model):
                       "crowded_out_investment": (crowded * price_index).sum(axis=1)}
         self._record(fiscal_year.recorded,
                      project_totals(projects, project_output) if self.transfer is not None else None, investment)
+        if self.transfer is not None:
+            self.recorder.record_city(year, self.transfer.relocation_totals(projects.new_rows))
+            self.recorder.record_city(year, self._package_record(package))
+        self._incentive_cost = fiscal_year.recorded["incentive_cost"]
+        self._revenue_after_sharing = fiscal_year.recorded["tax_local_after_sharing"]
         self.recorder.record_city(year, self.levers.recorded(year, va_real, compensation))
         self.recorder.record_city(year, self.gross_migration)
         self.recorder.record_city(year, park_year.recorded)
@@ -414,7 +456,8 @@ class CnyxModel(mesa.Model):
         #    their growth on the ledger they chase (credited when the officials are credited with splits)
         use_credited = self.sharing.p.agents_use_credited_gdp
         chased_gdp = fiscal_year.credited_gdp if use_credited else self._nominal_gdp(self.state)
-        signals = CitySignals(next_year=year + 1, growth=chased_gdp / self._chased_gdp_last - 1.0)
+        signals = CitySignals(next_year=year + 1, growth=chased_gdp / self._chased_gdp_last - 1.0,
+                              **self._competition_signals())
         self._chased_gdp_last = chased_gdp
         self.agents.shuffle_do("decide", signals)
         if year >= p.end_year:

@@ -216,6 +216,32 @@ class SharingParams:
 
 
 @dataclass(frozen=True)
+class RelocationParams:
+    """Relocation and consent, referral effort (ODD 7.18, equations R1-R5)."""
+
+    is_enabled: bool  # government-led relocations (R3) and referral weights (R4); false = neither
+    government_led_rate: float  # lambda_G, 1/yr per operating project at full consent (R3)
+    base_consent: float  # P_0, consent probability with nothing kept (R2)
+    revenue_weight: float  # w_T, weight of revenue (vs credited GDP) in what the origin keeps (R1)
+    referral_response: float  # kappa_R, referral effort per unit of referral share (R4)
+
+
+@dataclass(frozen=True)
+class CompetitionParams:
+    """Incentive competition between neighbouring units and its coordination (ODD 7.19, equations C1-C3)."""
+
+    is_enabled: bool  # city agents set packages by (C1)-(C3); false = (T9) or fixed packages
+    reaction: float  # r, response to the neighbours' mean package (C1)
+    neighbour_hours: float  # H, base-year travel time within which units are neighbours (C1)
+    budget_share: float  # b, highest incentive cost as a share of revenue after sharing (C2)
+    coordination: str  # none | cap | common (C3)
+    coordination_year: int  # t_K, first annual step of coordination (C3)
+    common_land_discount: float  # x_K for the land discount (C3)
+    common_tax_rebate: float  # x_K for the rebate (C3)
+    incentive_funding_share: float  # f_I, share of the incentive cost paid from public investment (C4, B4)
+
+
+@dataclass(frozen=True)
 class MarketAccessParams:
     """Market access in production (ODD 7.13, equations M1-M4)."""
 
@@ -274,7 +300,7 @@ class OpeningParams:
 
 @dataclass(frozen=True)
 class ParkDevelopmentParams:
-    """Parks that grow: joint land development of co-built parks (ODD 7.18, equations PD1-PD6)."""
+    """Parks that grow: joint land development of co-built parks (ODD 7.20, equations PD1-PD6)."""
 
     is_enabled: bool
     reserve_share: float  # rho, free land kept as a share of the developed area
@@ -331,6 +357,9 @@ class ModelParams:
     ecology: EcologyParams | None = None
     opening: OpeningParams | None = None
     park_development: ParkDevelopmentParams | None = None  # None = parks keep their initial land (T6)
+    # Behavioural channels of issue 10 items 1-2 (None = off: the history configuration, hand-built tests).
+    relocation: RelocationParams | None = None
+    competition: CompetitionParams | None = None
 
     @property
     def years(self) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Parks that grow inside the yearly schedule (ODD 7.18, equations PD1-PD6 in ``mechanisms/park_development``).
+"""Parks that grow inside the yearly schedule (ODD 7.20, equations PD1-PD6 in ``mechanisms/park_development``).
 
 :class:`ParkDevelopmentEngine` keeps the land each co-built park has delivered and has on order. In step 6 of
 ``CnyxModel.step()``, before the budgets, :meth:`ParkDevelopmentEngine.order` reads the parks' free land after

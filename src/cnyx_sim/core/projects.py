@@ -36,6 +36,7 @@ from cnyx_sim.core.rng import ProjectDraws
 from cnyx_sim.core.state import FloatArray, Geography, RegionState
 from cnyx_sim.mechanisms import infrastructure, input_output, labour
 from cnyx_sim.mechanisms import project_production as production
+from cnyx_sim.mechanisms import relocation as consent_rules
 from cnyx_sim.mechanisms import transfer as rules
 from cnyx_sim.mechanisms.incentives import Package
 
@@ -48,6 +49,10 @@ PROJECT_VARIABLES: tuple[str, ...] = (
     "projects_arrived", "projects_relocated_in", "project_investment", "project_va_nominal",
     "project_jobs", "project_tax_gross", "project_signed_value", "project_capital", "project_local_purchases",
     "capital_written_off",
+)
+#: Per-unit yearly variables of relocation and consent (R1-R5, docs/model.md 7.18); units in ``io.results.UNITS``.
+RELOCATION_VARIABLES: tuple[str, ...] = (
+    "government_led_relocations_out", "government_led_relocations_in", "origin_consent", "referral_weight",
 )
 
 
@@ -146,6 +151,7 @@ class ProjectBook:
         "referral": np.int16, "is_government_led": bool, "relocated_from": np.int16,
         "full_production_year": np.int32, "closed_year": np.int32, "capital": float, "productivity": float,
         "hazard_closure": float, "hazard_relocation": float, "draw_closure": float, "draw_relocation": float,
+        "pre_move_tax": float,
     }
     YEARLY_COLUMNS: tuple[str, ...] = ("va_nominal", "jobs", "tax_gross", "spending_nominal")
 
@@ -221,6 +227,8 @@ class _NewProjects:
     is_realised: np.ndarray
     productivity: FloatArray
     moved_from: np.ndarray  # [project] old host of a relocation, -1 for external arrivals
+    government_share: FloatArray  # [project] relocations: government-led share of the move's hazard (R3); else 0
+    pre_move_tax: FloatArray  # [project] relocations: gross taxes of the years before the move (R5); else 0
     uniforms: dict
     unit_gumbel: FloatArray
     park_gumbel: FloatArray
@@ -276,8 +284,15 @@ class TransferEngine:
         self.park_remaining = p.parks.land_capacity.astype(float).copy()
         #: [origin] consent of the origin to let projects go (T2); issue 10's hook, 1 here.
         self.consent = np.ones(self.n_external)
-        #: [unit] weights of the units a referral can come from (T6); issue 10's hook, equal here.
+        #: [unit] weights of the units a referral can come from (T6); set each year by (R4), equal without it.
         self.referral_weights = np.ones(self.n_units)
+        # relocation and consent (R1)-(R5): the agreements in force decide what an origin unit keeps
+        self.relocation = params.relocation if params.relocation is not None and params.relocation.is_enabled \
+            else None
+        self.agreements = params.sharing.agreements if params.sharing is not None else None
+        #: [unit] consent probability of the origin units (R2), 0 without the channel; recorded.
+        self.unit_consent = np.zeros(self.n_units)
+        self._government_hazard = np.zeros(self.n_units)
 
         national = params.macro.national_real_growth
         self.national_index = _growth_index(national)
@@ -328,6 +343,7 @@ class TransferEngine:
         expected = sum(float(self._rates(year, base_wages).sum()) for year in params.years)
         self.book.reserve(int(1.2 * expected) + 256)
         self._live = np.zeros(0, dtype=np.int64)
+        self._update_consent(self.start)  # (R1)-(R4) of the base year (recorded; no relocation yet)
         # the base-year cohort: signed in the base year under its packages, building from the next year
         self.initial_rows = self._arrive(self.start, utility, base, base_wages, [])[0]
 
@@ -411,6 +427,34 @@ class TransferEngine:
         times = self.travel_times(year)[: self.n_units, : self.n_units]
         return input_output.supplier_weights(supplier_va, times, self.p.infrastructure.access_decay)
 
+    # ------------------------------------------------------------------ relocation and consent (R1)-(R4)
+    def _update_consent(self, year: int) -> None:
+        """(R1)-(R4) of ``year``: the origin units' consent, the government-led hazard and the referral weights
+        from the agreements in force; nothing without the channel (hazard 0, equal weights)."""
+        r = self.relocation
+        if r is None:
+            return
+        if self.agreements is None:
+            kept = referral = np.zeros(self.n_units)
+        else:
+            kept = consent_rules.kept_value(self.agreements, year, self.n_units, r.revenue_weight)
+            referral = consent_rules.referral_share(self.agreements, year, self.n_units)
+        self.unit_consent = consent_rules.consent_probability(kept, r.base_consent)
+        self._government_hazard = consent_rules.government_led_hazard(self.unit_consent, r.government_led_rate)
+        self.referral_weights = consent_rules.referral_weights(referral, r.referral_response)
+
+    def relocation_totals(self, rows: np.ndarray) -> dict[str, FloatArray]:
+        """The ``RELOCATION_VARIABLES`` of the book rows appended this year (``[city]`` each)."""
+        book, n = self.book, self.n_units
+        located = book.host[rows] >= 0
+        moved = rows[located & (book.relocated_from[rows] >= 0) & book.is_government_led[rows]]
+        return {
+            "government_led_relocations_out": np.bincount(book.relocated_from[moved], minlength=n).astype(float),
+            "government_led_relocations_in": np.bincount(book.host[moved], minlength=n).astype(float),
+            "origin_consent": self.unit_consent.copy(),
+            "referral_weight": np.asarray(self.referral_weights, dtype=float).copy(),
+        }
+
     # ------------------------------------------------------------------ yearly step
     def _rates(self, year: int, external_wage_index: FloatArray) -> FloatArray:
         """(T1)-(T2): ``[origin, sector]`` arrival intensities of ``year``, from exogenous paths only."""
@@ -439,12 +483,15 @@ class TransferEngine:
             out.append(_NewProjects(
                 origin=np.full(n, o), sector=sector, signed=signed,
                 investment=np.where(realised, p.realised_share * signed, 0.0), is_realised=realised,
-                productivity=np.full(n, p.productivity[o]), moved_from=np.full(n, NONE), uniforms=u,
+                productivity=np.full(n, p.productivity[o]), moved_from=np.full(n, NONE),
+                government_share=np.zeros(n), pre_move_tax=np.zeros(n), uniforms=u,
                 unit_gumbel=rules.gumbel(units), park_gumbel=rules.gumbel(parks)))
         return out
 
-    def _potential_relocations(self, year: int, moving_rows: np.ndarray, moving_capital: FloatArray) -> list:
-        """(T7): relocating projects re-enter with origin = old host, investment = their capital, realised."""
+    def _potential_relocations(self, year: int, moving_rows: np.ndarray, moving_capital: FloatArray,
+                               government_share: FloatArray) -> list:
+        """(T7): relocating projects re-enter with origin = old host, investment = their capital, realised; with
+        the government-led share of their hazard (R3) and their pre-move taxes (R5)."""
         book, n = self.book, len(moving_rows)
         if n == 0:
             return []
@@ -453,7 +500,8 @@ class TransferEngine:
         return [_NewProjects(
             origin=self.n_external + host, sector=book.sector[moving_rows].astype(np.int64), signed=moving_capital,
             investment=moving_capital, is_realised=np.ones(n, dtype=bool),
-            productivity=book.productivity[moving_rows].copy(), moved_from=host, uniforms=u,
+            productivity=book.productivity[moving_rows].copy(), moved_from=host, government_share=government_share,
+            pre_move_tax=consent_rules.pre_move_taxes(book.tax_gross[moving_rows], year - self.start), uniforms=u,
             unit_gumbel=rules.gumbel(units), park_gumbel=rules.gumbel(parks))]
 
     def _arrive(self, year: int, utility: FloatArray, state: RegionState, external_wage_index: FloatArray,
@@ -502,6 +550,7 @@ class TransferEngine:
         shape = (self.n_units, self.n_sectors)
         unit_utility = self._unit_utilities(year, state, external_wage_index, package)
         utility = self._alternative_utilities(year, unit_utility)
+        self._update_consent(year)
 
         # 1. last year's construction spending is installed; installed capital depreciates (K3 for projects)
         rows = self._live
@@ -512,14 +561,16 @@ class TransferEngine:
         # 2. closures and relocations of operating projects (T7), by cumulative hazards and own thresholds
         operating = rows[age >= self.full_production_age]
         written_off = np.zeros(shape)
-        moving_rows, moving_capital = np.zeros(0, dtype=np.int64), np.zeros(0)
+        moving_rows, moving_capital, government_share = np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0)
         if len(operating):
             gap = rules.relocation_gap(unit_utility[self.n_external:])
             host, sector = book.host[operating], book.sector[operating]
             hazard = rules.relocation_hazard(gap[sector, host], self.base_relocation_gap[sector, host],
                                              p.relocation_rate, p.relocation_sensitivity)
+            government = self._government_hazard[host]                                      # (R3)
             closure = book.hazard_closure[operating] + rules.hazard_increment(np.array(p.closure_rate))
-            relocation = book.hazard_relocation[operating] + rules.hazard_increment(hazard)
+            relocation = book.hazard_relocation[operating] + rules.hazard_increment(
+                np.minimum(hazard + government, 1.0))
             book.set_column("hazard_closure", operating, closure)
             book.set_column("hazard_relocation", operating, relocation)
             closing = closure >= book.draw_closure[operating]
@@ -527,6 +578,7 @@ class TransferEngine:
             leaving = operating[closing | moving]
             moving_rows = operating[moving]
             moving_capital = book.capital[moving_rows].copy()
+            government_share = consent_rules.government_led_share(hazard[moving], government[moving])
             np.add.at(written_off, (book.host[leaving], book.sector[leaving]), book.capital[leaving])
             parked = leaving[book.park[leaving] >= 0]
             np.add.at(self.park_remaining, book.park[parked], book.land[parked])
@@ -536,7 +588,7 @@ class TransferEngine:
 
         # 3. new projects: external arrivals (T1-T3) and relocations (origin = old host) choose a location (T6)
         new_rows, arrived, relocated_in, signed = self._arrive(
-            year, utility, state, external_wage_index, self._potential_relocations(year, moving_rows, moving_capital))
+            year, utility, state, external_wage_index, self._potential_relocations(year, moving_rows, moving_capital, government_share))
 
         # 4. construction spending of the year (T7) and the suppliers' capacity for it (IO4)
         rows = self._live
@@ -600,7 +652,9 @@ class TransferEngine:
         referral = np.where(located, host, NONE)
         partner = np.where(in_park, _take(parks.partner_unit, park), NONE)
         referral = np.where(partner >= 0, partner, referral)
-        candidates = np.flatnonzero(located & (partner < 0) & (u["referral"] < p.referral_probability))
+        # (R4): referral effort scales how often another unit negotiated first, and weighs which unit it was
+        effort = float(np.mean(self.referral_weights))
+        candidates = np.flatnonzero(located & (partner < 0) & (u["referral"] < p.referral_probability * effort))
         if len(candidates):
             score = (rows_utility[candidates, : self.n_units] + shocks[candidates, : self.n_units]
                      + np.log(self.referral_weights)[None, :])
@@ -608,8 +662,9 @@ class TransferEngine:
             best = np.argmax(score, axis=1)
             referral[candidates] = np.where(np.isfinite(score[np.arange(len(candidates)), best]), best,
                                             host[candidates])
-        share = np.where(external, p.government_led_share[np.minimum(origin, self.n_external - 1)], 0.0)
-        government_led = external & (u["government_led"] < share)
+        share = np.where(external, p.government_led_share[np.minimum(origin, self.n_external - 1)],
+                         new.government_share)                                               # (R3) for moves
+        government_led = u["government_led"] < share
         n = len(choice)
         book.append(
             sector=sector, origin=origin, signed_investment=new.signed, investment=new.investment,
@@ -618,6 +673,7 @@ class TransferEngine:
             full_production_year=np.where(located & new.is_realised, year + self.full_production_age, 0),
             closed_year=np.zeros(n, dtype=np.int32), capital=np.zeros(n), productivity=new.productivity,
             draw_closure=-np.log(u["closure"]), draw_relocation=-np.log(u["relocation"]),
+            pre_move_tax=new.pre_move_tax,
         )
 
     def after_production(

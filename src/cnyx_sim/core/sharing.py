@@ -36,7 +36,7 @@ import numpy as np
 from cnyx_sim.core.params import TAXES, ModelParams, SharingParams
 from cnyx_sim.core.projects import ProjectBook
 from cnyx_sim.core.state import FloatArray, Geography
-from cnyx_sim.mechanisms import budget, incentives, stats_sharing, tax_sharing
+from cnyx_sim.mechanisms import budget, incentives, relocation, stats_sharing, tax_sharing
 from cnyx_sim.mechanisms.incentives import Package
 from cnyx_sim.mechanisms.tax_sharing import ActivityTable, AgreementSet
 
@@ -118,6 +118,10 @@ class SharingEngine:
         self.incentives = params.transfer.incentives if params.transfer is not None else None
         self.n_external_origins = len(params.transfer.origins) if params.transfer is not None else 0
         self.agreements = self.p.agreements
+        # (C4): with incentive competition a share of the incentive cost comes out of public investment
+        competition = params.competition
+        self.incentive_funding_share = (competition.incentive_funding_share
+                                        if competition is not None and competition.is_enabled else 0.0)
         self.n_external = len(self.p.external_partners)
         #: [agreement, row] cumulative amounts paid (S6 cap state); None before the first year.
         self.cumulative: np.ndarray | None = None
@@ -193,8 +197,24 @@ class SharingEngine:
             is_government_led=book.is_government_led[rows].copy(),
             value_added_nominal=va, investment_nominal=np.where(valid, book.spending_nominal[rows, t], 0.0),
             city_taxes=project_city, base_city_taxes=np.zeros_like(project_city),
-            pre_move_taxes=np.zeros(len(va)), pre_move_gross_annual=np.zeros(len(va)),
+            **self._pre_move(book.pre_move_tax[rows], project_gross, project_city),
         )
+
+    @staticmethod
+    def _pre_move(pre_move_tax: np.ndarray, project_gross: np.ndarray, project_city: np.ndarray) -> dict:
+        """(R5) in the units of (S6) and 92号: the book keeps a relocated project's gross taxes of the years before
+        its move (all taxes); its 三税 (VAT and CIT: business tax is gone since 2016) are that total times the
+        project's VAT+CIT share of its gross taxes this year, and their city-level part (the cap basis) that
+        times the city-level share of its VAT+CIT this year (F5-F6; same sector and rates, approximation)."""
+        three = [TAXES.index("vat"), TAXES.index("cit")]
+        gross = project_gross.sum(axis=1)
+        gross_three = project_gross[:, three].sum(axis=1)
+        three_share = np.divide(gross_three, gross, out=np.zeros_like(gross), where=gross > 0)
+        city_share = np.divide(project_city[:, three].sum(axis=1), gross_three, out=np.zeros_like(gross),
+                               where=gross_three > 0)
+        pre_three = pre_move_tax * three_share
+        return {"pre_move_taxes": pre_three * city_share,
+                "pre_move_gross_annual": pre_three / relocation.PRE_MOVE_YEARS}
 
     def _candidates(self, projects: ActivityTable) -> np.ndarray:
         """Rows some agreement may select this year and that have something to share.
@@ -239,7 +259,7 @@ class SharingEngine:
         other_transfers : [unit] net transfers between units outside tax sharing (ecological compensation, E6),
             added to the budget's revenue (B2).
         park_contribution : [unit] the units' contributions to park land development (PD4), a committed outlay of
-            the budget (PD5, docs/model.md 7.18).
+            the budget (PD5, docs/model.md 7.20).
         """
         p, a = self.p, self.agreements
         enforced = tax_sharing.enforcement_draws(a.enforcement_probability, a.group, self.rng)   # (S4)
@@ -285,7 +305,8 @@ class SharingEngine:
         incentive_cost = self._rebates(year, projects.city_taxes, projects.host, book, active) + land_discount_cost
         out = budget.budget_year(after_sharing, investment_share, incentive_cost, debt, p.transfer_rate,
                                  p.interest_rate, p.debt_limit_to_revenue, p.park_land_share,
-                                 other_transfers, park_contribution)                                # (B1)-(B9)
+                                 other_transfers, park_contribution=park_contribution,
+                                 incentive_funding_share=self.incentive_funding_share)              # (B1)-(B9)
         # Official FAI includes the year's public investment (not split: no agreement selects it).
         fai_public = out.public_investment
         recorded = {

@@ -97,11 +97,18 @@ UNITS: dict[str, str] = {
     "migration_out": PERSONS,
     "migration_in_external": PERSONS,  # the part from / to the external nodes; cnyx = the region's flows with outside
     "migration_out_external": PERSONS,
-    # parks that grow (issue 10 item 3, ODD 7.18); per unit, region = sum of units
+    # parks that grow (issue 10 item 3, ODD 7.20); per unit, region = sum of units
     "park_development_spending": NOMINAL,
     "park_development_contribution": NOMINAL,
     "park_development_external": NOMINAL,
     "park_land_developed": "亩",
+    # relocation and consent, incentive competition (issue 10 items 1-2, ODD 7.18-7.19)
+    "government_led_relocations_out": "count",  # region = sum of units (= region sum of _in)
+    "government_led_relocations_in": "count",
+    "origin_consent": "1",  # region: unweighted mean of the units
+    "referral_weight": "1",  # region: unweighted mean of the units
+    "package_land_discount": "1",  # region: unweighted mean of the units
+    "package_tax_rebate": "1",  # region: unweighted mean of the units
 }
 
 #: Columns and dtypes of sharing.parquet (output contract): one row per transfer of city-level tax revenue.
@@ -174,6 +181,12 @@ def unit_level_arrays(result: RunResult) -> dict[str, np.ndarray]:
     for name in PARK_VARIABLES:
         if name in city:
             out[name] = _unit_and_region(city[name], None)
+    for name in ("government_led_relocations_out", "government_led_relocations_in"):
+        if name in city:
+            out[name] = _unit_and_region(city[name], None)
+    for name in ("origin_consent", "referral_weight", "package_land_discount", "package_tax_rebate"):
+        if name in city:
+            out[name] = _unit_and_region(city[name], city[name].mean(axis=1))
     if "market_access_index" in city:
         gdp = out["gdp_real"][:, :-1]
         out["market_access_index"] = _unit_and_region(

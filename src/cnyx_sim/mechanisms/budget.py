@@ -9,9 +9,12 @@ For unit ``c`` in year ``t`` (nominal 亿元):
     (B2)  Rev_c = R_c + T_c + E_c                     E_c: net ecological compensation received (E6 of
                                                     ``mechanisms.ecology``; 0 without compensation pairs)
     (B3)  C_c   = (1 - s_G,c) * Rev_c               current spending tracks revenue (assumption)
-    (B4)  IG*_c = s_G,c * Rev_c                     planned public investment; s_G from (F8)
+    (B4)  IG*_c = s_G,c * Rev_c - F_c               planned public investment; s_G from (F8);
+          F_c = min(f_I * Inc_c, s_G,c * Rev_c)     the part of the incentives paid out of the investment
+                                                    envelope (f_I of C4, ``mechanisms.competition``; 0 without
+                                                    incentive competition: incentives are borrowed for)
     (B5)  Int_c = r * D_c,t                         interest on last year's debt
-    (B6)  Def*_c = C_c + IG*_c + Inc_c + Int_c - Rev_c = Inc_c + Int_c      Inc: cost of incentives
+    (B6)  Def*_c = C_c + IG*_c + Inc_c + Int_c - Rev_c = Inc_c - F_c + Int_c      Inc: cost of incentives
     (B7)  IG_c  = max(0, IG*_c - max(0, Def*_c - max(0, l * Rev_c - D_c,t)))
           Public investment, the discretionary item, is cut first so that debt stays within the borrowing
           limit l * Rev_c; incentives and interest are commitments and are paid even if that breaches it.
@@ -73,6 +76,7 @@ def budget_year(
     park_land_share: float,
     other_transfers: FloatArray | float = 0.0,
     park_contribution: FloatArray | float = 0.0,
+    incentive_funding_share: float = 0.0,
 ) -> BudgetOutcome:
     """Equations (B1)-(B9) for all units.
 
@@ -90,13 +94,17 @@ def budget_year(
         compensation, E6), 亿元; they sum to zero over the region.
     park_contribution : [unit] X_u, the unit's contribution to developing co-built parks' land (PD4-PD5,
         ``mechanisms.park_development``), 亿元 (>= 0): a committed outlay like the incentives, in (B6) and (B8).
+    incentive_funding_share : f_I of (B4), the share of the incentive cost paid out of the public-investment
+        envelope (with incentive competition, C4); 0 = incentives borrowed for.
     """
     transfers = transfer_rate * revenue_after_sharing                                     # (B1)
     revenue = revenue_after_sharing + transfers + other_transfers                         # (B2)
     current = (1.0 - investment_share) * revenue                                          # (B3)
-    planned = fiscal.public_investment(revenue, investment_share)                         # (B4) = (F7)
+    envelope = fiscal.public_investment(revenue, investment_share)                        # (F7)
+    funded = np.minimum(incentive_funding_share * np.asarray(incentive_cost, dtype=float), np.maximum(envelope, 0.0))
+    planned = envelope - funded                                                           # (B4)
     interest = interest_rate * debt                                                       # (B5)
-    planned_deficit = incentive_cost + interest + park_contribution  # (B6) (+ PD5), reduced form: no cancellation
+    planned_deficit = incentive_cost - funded + interest + park_contribution  # (B6) (+ PD5), reduced form
     headroom = np.maximum(debt_limit_to_revenue * np.maximum(revenue, 0.0) - debt, 0.0)
     cut = np.maximum(planned_deficit - headroom, 0.0)
     public_investment = np.maximum(planned - cut, 0.0)                                    # (B7)

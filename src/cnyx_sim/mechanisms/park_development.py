@@ -1,4 +1,4 @@
-"""Parks that grow: joint land development of co-built parks, funded on the parks' sharing terms (ODD 7.18).
+"""Parks that grow: joint land development of co-built parks, funded on the parks' sharing terms (ODD 7.20).
 
 A co-built park (合作园区, 飞地) opens with its land capacity A_k,0 (亩, T6). When projects have taken most of
 its free land, its host and partners develop more (征地、七通一平) through the park's joint company, each

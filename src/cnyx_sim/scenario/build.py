@@ -16,6 +16,7 @@ import numpy as np
 
 from cnyx_sim.core.params import (
     CapitalParams,
+    CompetitionParams,
     EcologyParams,
     FiscalParams,
     IncentiveParams,
@@ -30,6 +31,7 @@ from cnyx_sim.core.params import (
     PopulationParams,
     ProductionParams,
     PublicServiceParams,
+    RelocationParams,
     SharingParams,
     TransferParams,
 )
@@ -106,6 +108,8 @@ def build_params(loaded: "LoadedScenario", calibration: Any = None) -> ModelPara
         opening=_opening(s, calibration.base.geography.cities.codes),
         park_development=fill(ParkDevelopmentParams, s.park_development, is_enabled=s.park_development.enabled,
                               land_cost=s.budget.park_land_cost),
+        relocation=fill(RelocationParams, s.relocation, is_enabled=s.relocation.enabled),
+        competition=fill(CompetitionParams, s.competition, is_enabled=s.competition.enabled),
     )
 
 

@@ -25,6 +25,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from cnyx_sim.scenario.schema_channels import Competition, Relocation
 from cnyx_sim.scenario.schema_levers import Ecology, MarketAccess, Opening, PublicServices
 from cnyx_sim.scenario.schema_parks import ParkDevelopment
 from cnyx_sim.scenario.schema_sharing import Budget, Sharing, Statistics
@@ -363,6 +364,8 @@ class Scenario(Section):
     ecology: Ecology = Field(default_factory=dict)
     opening: Opening = Field(default_factory=dict)
     park_development: ParkDevelopment = Field(default_factory=dict)
+    relocation: Relocation = Field(default_factory=dict)
+    competition: Competition = Field(default_factory=dict)
     calibration: CalibrationSection = Field(default_factory=dict)
 
 #: Sections whose fields are model parameters (documented in docs/model.md's table).
@@ -386,5 +389,7 @@ PARAMETER_SECTIONS: dict[str, type[Section]] = {
     "ecology": Ecology,
     "opening": Opening,
     "park_development": ParkDevelopment,
+    "relocation": Relocation,
+    "competition": Competition,
     "calibration": CalibrationSection,
 }

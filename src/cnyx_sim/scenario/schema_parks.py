@@ -1,5 +1,5 @@
 """Scenario section ``park_development``: parks that grow (issue 10 item 3). Equations (PD1)-(PD6) are in
-``cnyx_sim.mechanisms.park_development``; docs/model.md 7.18 explains them. The cost of a 亩 of serviced park
+``cnyx_sim.mechanisms.park_development``; docs/model.md 7.20 explains them. The cost of a 亩 of serviced park
 land is the one of the budgets' park-land investment, ``budget.park_land_cost`` (B9), so that both ways of
 developing park land price it alike.
 """

@@ -1,6 +1,6 @@
-"""Stylised experiment: a park designation and its host's GDP (docs/model.md 7.7-7.9, 7.18).
+"""Stylised experiment: a park designation and its host's GDP (docs/model.md 7.7-7.9, 7.20).
 
-Design. The baseline (parks that grow, docs/model.md 7.18) is run twice per run index with common random
+Design. The baseline (parks that grow, docs/model.md 7.20) is run twice per run index with common random
 numbers: with all the plan's parks, and without the 内自合作园区 (``neijiang_zigong``: host 内江, partner 自贡,
 高竹 terms) and its sharing agreement. The park opens in 2023; the effect is measured ten years later, in 2033
 (Alder, Shao & Zilibotti's event-study effects are the GDP level some ten years after a zone's designation).

@@ -79,3 +79,22 @@ def test_new_borrowing_beyond_the_limit_happens_only_after_public_investment_is_
     # budget identity: revenue = spending + balance
     spending = out.current_spending + out.public_investment + out.incentive_cost + out.interest
     assert (out.revenue - spending)[0] == pytest.approx(out.balance[0], abs=1e-9 * max(1.0, revenue + debt))
+
+
+def test_incentives_paid_from_the_investment_envelope_by_hand():
+    # (C4): f_I = 0.5 of an incentive cost of 10 comes out of IG* = 35; the other 5 is borrowed
+    out = budget_year(np.array([100.0]), np.array([0.35]), np.array([10.0]), np.array([0.0]), 0.0, 0.03, 1.2, 0.0,
+                      incentive_funding_share=0.5)
+    assert out.public_investment[0] == pytest.approx(30.0)
+    assert out.debt[0] == pytest.approx(5.0)
+    assert out.balance[0] == pytest.approx(-5.0)
+
+
+@given(st.integers(0, 20_000).map(lambda x: x / 100), st.integers(0, 60).map(lambda x: x / 100),
+       st.integers(0, 10_000).map(lambda x: x / 100), st.integers(0, 100).map(lambda x: x / 100))
+def test_every_yuan_of_revenue_is_spent_or_borrowed_whatever_the_funding_share(revenue, share, incentive, funded):
+    out = budget_year(np.array([revenue]), np.array([share]), np.array([incentive]), np.array([0.0]), 0.0, 0.03,
+                      1.2, 0.0, incentive_funding_share=funded)
+    spending = out.current_spending + out.public_investment + out.incentive_cost + out.interest
+    np.testing.assert_allclose(spending - revenue, -out.balance, atol=1e-9)
+    assert out.public_investment[0] >= 0.0
