@@ -1,0 +1,62 @@
+"""The printed summary of a decomposition: key region variables in 2025, 2030 and 2035 by channel, with the
+mean, the 5-95 % interval over runs and each channel's share of the total mean (lines <= 100 columns)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cnyx_sim.decompose.engine import TOTAL, Decomposition
+
+__all__ = ["format_decomposition"]
+
+#: Variables shown in the summary when attributed (all are in channels.csv).
+SUMMARY_VARIABLES = ("gdp_nominal", "gdp_real", "population", "tax_local_after_sharing")
+SUMMARY_YEARS = (2025, 2030, 2035)
+LABELS = {"gdp_nominal": "Region GDP, nominal", "gdp_real": "Region GDP, real",
+          "population": "Population", "tax_local_after_sharing": "Local tax revenue after sharing"}
+
+
+def _num(x: float) -> str:
+    if abs(x) >= 100:
+        return f"{x:+,.0f}"
+    if abs(x) >= 1:
+        return f"{x:+.1f}"
+    return f"{x:+.2f}" if abs(x) >= 0.01 else ("0" if x == 0 else f"{x:+.1e}")
+
+
+def _cell(row: pd.Series, total_mean: float, is_total: bool) -> str:
+    share = f"{100 * row['mean'] / total_mean:.0f}%" if abs(total_mean) > 1e-9 and not is_total else ""
+    return f"{_num(row['mean'])} [{_num(row['p05'])}, {_num(row['p95'])}] {share}".rstrip()
+
+
+def format_decomposition(result: Decomposition) -> str:
+    plan, table = result.plan, result.table
+    k = len(plan.channels)
+    lines = [f"Decomposition of {plan.variant} - {plan.base} into {k} channel(s): 2^{k} = {plan.coalitions} "
+             f"coalitions x {plan.runs} runs (seed {plan.seed}, common random numbers)"]
+    for channel in plan.channels:
+        keys = ", ".join(channel.key_paths)
+        lines.append(f"  {channel.name}: {keys if len(keys) <= 80 else keys[:77] + '...'}")
+    if result.runs_dropped:
+        lines.append(f"  {len(result.runs_dropped)} run index(es) left out (a run failed in some coalition): "
+                     f"{', '.join(map(str, result.runs_dropped[:10]))}")
+    if table.empty:
+        return "\n".join(lines + ["No complete run: nothing attributed."])
+    years = [y for y in SUMMARY_YEARS if y in set(table["year"])] or [int(table["year"].max())]
+    names = [c.name for c in plan.channels] + [TOTAL]
+    width = max(len(n) for n in names) + 2
+    for variable in [v for v in SUMMARY_VARIABLES if v in plan.variables] or list(plan.variables[:1]):
+        rows = table[table["variable"] == variable]
+        unit = rows["unit"].iloc[0]
+        lines += ["", f"{LABELS.get(variable, variable)}, {unit}: mean [5-95 %] over {len(result.runs_used)} runs, "
+                      "share of the total mean"]
+        lines.append(" " * width + "".join(f"{y:<28}" for y in years).rstrip())
+        for name in names:
+            cells = []
+            for year in years:
+                at = rows[rows["year"] == year].set_index("channel")
+                cells.append(f"{_cell(at.loc[name], float(at.loc[TOTAL, 'mean']), name == TOTAL):<28}")
+            lines.append(f"{name:<{width}}" + "".join(cells).rstrip())
+    lines += ["", "Channel means add up to the total mean (Shapley efficiency); interactions between channels are "
+                  "shared", "equally among them. Full table: " + str(result.out_dir / "channels.csv")]
+    return "\n".join(lines)
