@@ -274,7 +274,7 @@ WORKBENCH_COMMANDS = {"scenarios": cmd_scenarios, "init": cmd_init, "plot": cmd_
 def _variable_list(text: str) -> list[str]:
     names = [name.strip() for name in text.split(",") if name.strip()]
     if not names:
-        raise argparse.ArgumentTypeError("expected variable names separated by commas, e.g. gdp_nominal,gdp_real")
+        raise argparse.ArgumentTypeError("expected names separated by commas, e.g. gdp_nominal,gdp_real")
     return names
 
 
@@ -302,6 +302,9 @@ def _add_decompose_parser(sub) -> None:
                            help="region variables to attribute, comma-separated (default: gdp_nominal, gdp_real, "
                                 "population, tax_local_after_sharing, fai_nominal, projects_arrived, "
                                 "incentive_cost, gdp_credited_nominal)")
+    decompose.add_argument("--merge", type=_variable_list, action="append", default=[], metavar="A,B",
+                           help="switch these channels together as one channel A+B (for levers valid only together, "
+                                "e.g. parks,tax_sharing against no_parks; repeatable)")
     decompose.add_argument("--resume", action="store_true", help="finish an interrupted decomposition in --out")
     decompose.add_argument("--force", action="store_true", help="write into a non-empty folder, replacing what is there")
     decompose.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -316,7 +319,7 @@ def cmd_decompose(args: argparse.Namespace) -> int:
     result = decompose(resolve_scenario(args.variant), resolve_scenario(args.against), runs=args.runs,
                        out=args.out, workers=args.workers, seed=args.seed, variables=args.variables,
                        resume=args.resume, force=args.force, progress="final" if args.quiet else True,
-                       limits=_limits(args))
+                       merge=args.merge, limits=_limits(args))
     print(format_decomposition(result))
     if result.failures:
         first = result.failures[0]

@@ -30,7 +30,7 @@ from cnyx_sim.scenario.overrides import apply_overrides, name_override
 from cnyx_sim.scenario.yaml_io import ResolvedScenarioDoc
 
 __all__ = ["Channel", "DecomposeError", "NEUTRAL_SECTIONS", "OTHER", "build_coalition", "coalition_name",
-           "differing_key_paths", "dotted", "group_channels"]
+           "differing_key_paths", "dotted", "group_channels", "merge_channels"]
 
 #: The channel of differing keys that no registered channel owns.
 OTHER = "other"
@@ -93,6 +93,26 @@ def group_channels(paths: list[KeyPath]) -> list[Channel]:
         groups.setdefault(name, []).append(path)
     names = sorted(n for n in groups if n != OTHER) + ([OTHER] if OTHER in groups else [])
     return [Channel(name, tuple(groups[name])) for name in names]
+
+
+def merge_channels(channels: list[Channel], groups) -> list[Channel]:
+    """``channels`` with each group of names (``[("parks", "tax_sharing")]``) switched together as one channel
+    ``parks+tax_sharing`` (placed where its first member was): for levers that are only valid together, such as
+    parks and the sharing terms that apply to them. A name that is not among ``channels`` is bad input."""
+    merged = list(channels)
+    for group in groups or ():
+        names = list(dict.fromkeys(group))
+        present = {c.name: c for c in merged}
+        unknown = [n for n in names if n not in present]
+        if unknown or len(names) < 2:
+            raise DecomposeError(f"--merge {','.join(group)}: expected two or more of the channels on which the "
+                                 f"scenarios differ ({', '.join(present)})"
+                                 + (f"; {unknown[0]!r} is not one of them" if unknown else ""))
+        first = min(merged.index(present[n]) for n in names)
+        joined = Channel("+".join(names), tuple(p for n in names for p in present[n].paths))
+        rest = [c for c in merged if c.name not in names]
+        merged = rest[:first] + [joined] + rest[first:]
+    return merged
 
 
 def coalition_name(mask: int) -> str:
@@ -162,6 +182,6 @@ def build_coalition(base: ResolvedScenarioDoc, variant: ResolvedScenarioDoc, cha
         params = build_params(loaded, calibration)
     except ScenarioError as exc:
         located = name_override(exc, overrides)
-        raise DecomposeError(shorten(f"{label} is not a valid scenario: {located}; merge the channels by "
-                                     "editing the files so that each combination is valid", 400)) from None
+        raise DecomposeError(shorten(f"{label} is not a valid scenario: {located}; switch channels that are only "
+                                     "valid together as one (--merge A,B)", 400)) from None
     return PreparedScenario(loaded, calibration, params)

@@ -28,7 +28,8 @@ from cnyx_sim.batch.plan import DEFAULT_CHUNK_SIZE, BatchPlan, Variant
 from cnyx_sim.batch.progress import Progress
 from cnyx_sim.batch.store import BatchStore, read_table, write_bytes_atomic
 from cnyx_sim.decompose.coalitions import (NEUTRAL_SECTIONS, Channel, DecomposeError, build_coalition,
-                                           check_channel_count, coalition_name, differing_key_paths, group_channels)
+                                           check_channel_count, coalition_name, differing_key_paths, group_channels,
+                                           merge_channels)
 from cnyx_sim.decompose.shapley import coalition_members, shapley_values
 from cnyx_sim.io.results import REGION_TOTAL, SECTOR_TOTAL, UNITS
 from cnyx_sim.limits import DEFAULT_LIMITS, LIFT_HINT, Limits
@@ -95,10 +96,11 @@ def _check_variables(variables) -> tuple[str, ...]:
 
 
 def plan_decomposition(variant, base, runs: int | None = None, seed: int | None = None, variables=None,
-                       chunk_size: int = DEFAULT_CHUNK_SIZE, *, limits: Limits = DEFAULT_LIMITS) -> DecompositionPlan:
+                       chunk_size: int = DEFAULT_CHUNK_SIZE, merge=None, *,
+                       limits: Limits = DEFAULT_LIMITS) -> DecompositionPlan:
     """Validate both scenarios, find the channels on which they differ and validate every coalition.
 
-    ``runs``/``seed`` default to the base file's. Raises an :class:`~cnyx_sim.errors.InputError` (one line)
+    ``runs``/``seed`` default to the base file's; ``merge`` lists groups of channel names switched together. Raises an :class:`~cnyx_sim.errors.InputError` (one line)
     for bad input: a scenario file, no differing key, too many channels or runs, an invalid coalition.
     """
     from cnyx_sim.pipeline import prepare_scenario
@@ -114,7 +116,7 @@ def plan_decomposition(variant, base, runs: int | None = None, seed: int | None 
     if not paths:
         raise DecomposeError(f"{variant} and {base} differ in no key that can change the simulated economy "
                              f"(differences in {', '.join(NEUTRAL_SECTIONS)} are not switched); nothing to decompose")
-    channels = group_channels(paths)
+    channels = merge_channels(group_channels(paths), merge)
     check_channel_count(channels, limits)
     total_runs = (1 << len(channels)) * runs
     if limits.batch_runs is not None and total_runs > limits.batch_runs:
@@ -163,15 +165,15 @@ def _stats_rows(name: str, draws: np.ndarray, variables, years, runs: int) -> li
 
 
 def decompose(variant, base, runs: int | None = None, out=None, workers: int = 1, seed: int | None = None,
-              variables=None, resume: bool = False, force: bool = False, progress: bool | str = False, *,
-              limits: Limits = DEFAULT_LIMITS) -> Decomposition:
+              variables=None, resume: bool = False, force: bool = False, progress: bool | str = False,
+              merge=None, *, limits: Limits = DEFAULT_LIMITS) -> Decomposition:
     """Decompose ``variant`` - ``base`` into channels; writes ``out`` (a batch folder plus ``channels.csv`` and
     ``decompose.json``). ``progress`` as in :func:`cnyx_sim.batch.engine.run_batch`."""
     from cnyx_sim import __version__
     from cnyx_sim.io.manifest import environment, git_commit
 
     started = time.perf_counter()
-    plan = plan_decomposition(variant, base, runs, seed, variables, limits=limits)
+    plan = plan_decomposition(variant, base, runs, seed, variables, merge=merge, limits=limits)
     out_dir = Path(out) if out is not None else Path("results") / f"decompose-{plan.variant}-vs-{plan.base}"
     extra = {"decompose": {"variant": plan.variant_file, "base": plan.base_file}, "git_commit": git_commit(),
              "environment": environment(), "streams_rule": "cnyx_sim.core.rng.make_streams(seed, run)"}

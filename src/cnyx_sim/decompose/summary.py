@@ -3,6 +3,8 @@ mean, the 5-95 % interval over runs and each channel's share of the total mean (
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from cnyx_sim.decompose.engine import TOTAL, Decomposition
@@ -16,17 +18,23 @@ LABELS = {"gdp_nominal": "Region GDP, nominal", "gdp_real": "Region GDP, real",
           "population": "Population", "tax_local_after_sharing": "Local tax revenue after sharing"}
 
 
-def _num(x: float) -> str:
-    if abs(x) >= 100:
-        return f"{x:+,.0f}"
-    if abs(x) >= 1:
-        return f"{x:+.1f}"
-    return f"{x:+.2f}" if abs(x) >= 0.01 else ("0" if x == 0 else f"{x:+.1e}")
+def _decimals(scale: float) -> int:
+    """Decimals that show the variable's largest figure with about three significant digits."""
+    if scale <= 0 or not math.isfinite(scale):
+        return 0
+    return int(min(4, max(0, 2 - math.floor(math.log10(scale)))))
 
 
-def _cell(row: pd.Series, total_mean: float, is_total: bool) -> str:
-    share = f"{100 * row['mean'] / total_mean:.0f}%" if abs(total_mean) > 1e-9 and not is_total else ""
-    return f"{_num(row['mean'])} [{_num(row['p05'])}, {_num(row['p95'])}] {share}".rstrip()
+def _num(x: float, decimals: int) -> str:
+    text = f"{x:+,.{decimals}f}"
+    return "0" if float(text.replace(",", "")) == 0 else text
+
+
+def _cell(row: pd.Series, total_mean: float, is_total: bool, decimals: int, scale: float) -> str:
+    # A share is shown only when the total is not negligible next to the channels' figures (else it explodes).
+    share = (f" {100 * row['mean'] / total_mean:.0f}%" if not is_total and abs(total_mean) >= 0.05 * scale > 0
+             else "")
+    return f"{_num(row['mean'], decimals)} [{_num(row['p05'], decimals)}, {_num(row['p95'], decimals)}]{share}"
 
 
 def format_decomposition(result: Decomposition) -> str:
@@ -48,15 +56,18 @@ def format_decomposition(result: Decomposition) -> str:
     for variable in [v for v in SUMMARY_VARIABLES if v in plan.variables] or list(plan.variables[:1]):
         rows = table[table["variable"] == variable]
         unit = rows["unit"].iloc[0]
+        shown = rows[rows["year"].isin(years)]
+        scale = float(shown[["mean", "p05", "p95"]].abs().to_numpy().max())
+        decimals = _decimals(scale)
+        grid = {(name, year): _cell(at.loc[name], float(at.loc[TOTAL, "mean"]), name == TOTAL, decimals,
+                                    float(at[["mean", "p05", "p95"]].abs().to_numpy().max()))
+                for year in years for at in [rows[rows["year"] == year].set_index("channel")] for name in names}
+        column = max(len(c) for c in grid.values()) + 2
         lines += ["", f"{LABELS.get(variable, variable)}, {unit}: mean [5-95 %] over {len(result.runs_used)} runs, "
                       "share of the total mean"]
-        lines.append(" " * width + "".join(f"{y:<28}" for y in years).rstrip())
+        lines.append(" " * width + "".join(f"{y:<{column}}" for y in years).rstrip())
         for name in names:
-            cells = []
-            for year in years:
-                at = rows[rows["year"] == year].set_index("channel")
-                cells.append(f"{_cell(at.loc[name], float(at.loc[TOTAL, 'mean']), name == TOTAL):<28}")
-            lines.append(f"{name:<{width}}" + "".join(cells).rstrip())
+            lines.append(f"{name:<{width}}" + "".join(f"{grid[name, year]:<{column}}" for year in years).rstrip())
     lines += ["", "Channel means add up to the total mean (Shapley efficiency); interactions between channels are "
                   "shared", "equally among them. Full table: " + str(result.out_dir / "channels.csv")]
     return "\n".join(lines)
