@@ -33,15 +33,15 @@ def _num(x: float, decimals: int) -> str:
 def _cell(row: pd.Series, total_mean: float, is_total: bool, decimals: int, scale: float) -> str:
     # A share is shown only when the total is not negligible next to the channels' figures (else it explodes).
     share = (f" {100 * row['mean'] / total_mean:.0f}%" if not is_total and abs(total_mean) >= 0.05 * scale > 0
-             else "")
+             else "").replace("-0%", "0%")
     return f"{_num(row['mean'], decimals)} [{_num(row['p05'], decimals)}, {_num(row['p95'], decimals)}]{share}"
 
 
 def format_decomposition(result: Decomposition) -> str:
     plan, table = result.plan, result.table
     k = len(plan.channels)
-    lines = [f"Decomposition of {plan.variant} - {plan.base} into {k} channel(s): 2^{k} = {plan.coalitions} "
-             f"coalitions x {plan.runs} runs (seed {plan.seed}, common random numbers)"]
+    lines = [f"Decomposition of {plan.variant} - {plan.base} into {k} channel(s):",
+             f"  2^{k} = {plan.coalitions} coalitions x {plan.runs} runs (seed {plan.seed}, common random numbers)"]
     for channel in plan.channels:
         keys = ", ".join(channel.key_paths)
         lines.append(f"  {channel.name}: {keys if len(keys) <= 80 else keys[:77] + '...'}")
@@ -50,6 +50,9 @@ def format_decomposition(result: Decomposition) -> str:
                      f"{', '.join(map(str, result.runs_dropped[:10]))}")
     if table.empty:
         return "\n".join(lines + ["No complete run: nothing attributed."])
+    lines.append(f"Each cell: mean [5-95 %] over {len(result.runs_used)} runs of the channel's contribution to "
+                 "variant - base,")
+    lines.append("and its share of the total mean (shown where the total is not negligible).")
     years = [y for y in SUMMARY_YEARS if y in set(table["year"])] or [int(table["year"].max())]
     names = [c.name for c in plan.channels] + [TOTAL]
     width = max(len(n) for n in names) + 2
@@ -63,11 +66,10 @@ def format_decomposition(result: Decomposition) -> str:
                                     float(at[["mean", "p05", "p95"]].abs().to_numpy().max()))
                 for year in years for at in [rows[rows["year"] == year].set_index("channel")] for name in names}
         column = max(len(c) for c in grid.values()) + 2
-        lines += ["", f"{LABELS.get(variable, variable)}, {unit}: mean [5-95 %] over {len(result.runs_used)} runs, "
-                      "share of the total mean"]
+        lines += ["", f"{LABELS.get(variable, variable)}, {unit}"]
         lines.append(" " * width + "".join(f"{y:<{column}}" for y in years).rstrip())
         for name in names:
             lines.append(f"{name:<{width}}" + "".join(f"{grid[name, year]:<{column}}" for year in years).rstrip())
-    lines += ["", "Channel means add up to the total mean (Shapley efficiency); interactions between channels are "
-                  "shared", "equally among them. Full table: " + str(result.out_dir / "channels.csv")]
+    lines += ["", "Channel means add up to the total mean (Shapley efficiency); an interaction between channels",
+              "is shared equally among them. Full table:", f"  {result.out_dir / 'channels.csv'}"]
     return "\n".join(lines)
