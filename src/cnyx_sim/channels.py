@@ -6,7 +6,7 @@ at every key under the channel's prefixes and "off" when it takes the base's; th
 (``cnyx-sim decompose``) runs every on/off combination with common random numbers. A key path belongs to one
 channel: the one with the longest matching prefix, so a more specific entry (``transfer.referral_``) takes
 its keys from a broader one (``transfer.``). Key paths of no channel form the decomposition's ``other``
-channel (cnyx_sim.decompose.coalitions; ``targets`` are never switched: they score outcomes and no
+channel (cnyx_sim.decomposition.coalitions; ``targets`` are never switched: they score outcomes and no
 mechanism reads them).
 
 One entry per line, alphabetical, so that channels added on different branches merge without conflict.

@@ -270,7 +270,7 @@ WORKBENCH_COMMANDS = {"scenarios": cmd_scenarios, "init": cmd_init, "plot": cmd_
 
 
 # ------------------------------------------------------------------------------------------------ decompose
-# Issue 10 item 8: exact Shapley decomposition of VARIANT - BASE into channels (cnyx_sim.decompose).
+# Issue 10 item 8: exact Shapley decomposition of VARIANT - BASE into channels (cnyx_sim.decomposition).
 def _variable_list(text: str) -> list[str]:
     names = [name.strip() for name in text.split(",") if name.strip()]
     if not names:
@@ -306,14 +306,15 @@ def _add_decompose_parser(sub) -> None:
                            help="switch these channels together as one channel A+B (for levers valid only together, "
                                 "e.g. parks,tax_sharing against no_parks; repeatable)")
     decompose.add_argument("--resume", action="store_true", help="finish an interrupted decomposition in --out")
-    decompose.add_argument("--force", action="store_true", help="write into a non-empty folder, replacing what is there")
+    decompose.add_argument("--force", action="store_true",
+                           help="write into a non-empty folder, replacing what is there")
     decompose.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_limits_flag(decompose)
 
 
 def cmd_decompose(args: argparse.Namespace) -> int:
-    from cnyx_sim.decompose.engine import decompose
-    from cnyx_sim.decompose.summary import format_decomposition
+    from cnyx_sim.decomposition.engine import decompose
+    from cnyx_sim.decomposition.summary import format_decomposition
     from cnyx_sim.resources import resolve_scenario
 
     result = decompose(resolve_scenario(args.variant), resolve_scenario(args.against), runs=args.runs,

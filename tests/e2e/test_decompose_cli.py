@@ -135,3 +135,12 @@ def test_an_interrupted_write_leaves_no_partial_channels_csv(short, tmp_path, mo
     assert code == 2
     assert not (out / "channels.csv").exists() and not (out / "decompose.json").exists()
     assert not list(out.glob(".*.tmp"))
+
+
+def test_the_python_api_gives_the_table_of_channels_csv(one_worker, short):
+    import cnyx_sim
+
+    variant, base = short
+    result = cnyx_sim.decompose(variant, base, runs=2, out=one_worker, variables=VARIABLES.split(","), resume=True)
+    written = pd.read_csv(one_worker / "channels.csv")
+    pd.testing.assert_frame_equal(result.table.reset_index(drop=True), written, check_dtype=False)

@@ -1,4 +1,4 @@
-"""The Shapley attribution (cnyx_sim.decompose.shapley): a hand-worked game, and the axioms that make the
+"""The Shapley attribution (cnyx_sim.decomposition.shapley): a hand-worked game, and the axioms that make the
 decomposition readable -- efficiency (channels add up to the total, run by run), symmetry (an interaction is
 shared equally), null player (a channel that changes nothing gets exactly 0) -- on random value tables."""
 
@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from cnyx_sim.decompose.shapley import coalition_members, shapley_values, shapley_weights
+from cnyx_sim.decomposition.shapley import coalition_members, shapley_values, shapley_weights
 
 
 def test_a_two_channel_game_worked_by_hand():

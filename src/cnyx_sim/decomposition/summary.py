@@ -7,7 +7,7 @@ import math
 
 import pandas as pd
 
-from cnyx_sim.decompose.engine import TOTAL, Decomposition
+from cnyx_sim.decomposition.engine import TOTAL, Decomposition
 
 __all__ = ["format_decomposition"]
 

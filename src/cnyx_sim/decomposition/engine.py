@@ -27,10 +27,10 @@ from cnyx_sim.batch.executors import open_executor
 from cnyx_sim.batch.plan import DEFAULT_CHUNK_SIZE, BatchPlan, Variant
 from cnyx_sim.batch.progress import Progress
 from cnyx_sim.batch.store import BatchStore, read_table, write_bytes_atomic
-from cnyx_sim.decompose.coalitions import (NEUTRAL_SECTIONS, Channel, DecomposeError, build_coalition,
+from cnyx_sim.decomposition.coalitions import (NEUTRAL_SECTIONS, Channel, DecomposeError, build_coalition,
                                            check_channel_count, coalition_name, differing_key_paths, group_channels,
                                            merge_channels)
-from cnyx_sim.decompose.shapley import coalition_members, shapley_values
+from cnyx_sim.decomposition.shapley import coalition_members, shapley_values
 from cnyx_sim.io.results import REGION_TOTAL, SECTOR_TOTAL, UNITS
 from cnyx_sim.limits import DEFAULT_LIMITS, LIFT_HINT, Limits
 
@@ -39,7 +39,7 @@ __all__ = ["CHANNELS_CSV", "DECOMPOSE_JSON", "DEFAULT_VARIABLES", "Decomposition
 
 CHANNELS_CSV = "channels.csv"
 DECOMPOSE_JSON = "decompose.json"
-FORMAT = "cnyx_sim.decompose/1"
+FORMAT = "cnyx_sim.decomposition/1"
 #: The ``channel`` of the rows holding variant - base.
 TOTAL = "total"
 #: Region-total variables attributed by default (docs/outputs.md, variable table).
@@ -100,7 +100,8 @@ def plan_decomposition(variant, base, runs: int | None = None, seed: int | None 
                        limits: Limits = DEFAULT_LIMITS) -> DecompositionPlan:
     """Validate both scenarios, find the channels on which they differ and validate every coalition.
 
-    ``runs``/``seed`` default to the base file's; ``merge`` lists groups of channel names switched together. Raises an :class:`~cnyx_sim.errors.InputError` (one line)
+    ``runs``/``seed`` default to the base file's; ``merge`` lists groups of channel names switched together.
+    Raises an :class:`~cnyx_sim.errors.InputError` (one line)
     for bad input: a scenario file, no differing key, too many channels or runs, an invalid coalition.
     """
     from cnyx_sim.pipeline import prepare_scenario

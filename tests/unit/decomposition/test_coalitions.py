@@ -1,4 +1,4 @@
-"""Channels and coalitions of a decomposition (cnyx_sim.decompose.coalitions, engine.plan_decomposition):
+"""Channels and coalitions of a decomposition (cnyx_sim.decomposition.coalitions, engine.plan_decomposition):
 differing keys found in the resolved documents, grouped by the registry with an ``other`` channel, neutral
 keys never switched, the empty coalition is the base and the full coalition the variant, and bad input is one
 line."""
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from cnyx_sim import channels as registry
-from cnyx_sim.decompose.coalitions import (OTHER, DecomposeError, differing_key_paths, group_channels)
-from cnyx_sim.decompose.engine import plan_decomposition
+from cnyx_sim.decomposition.coalitions import (OTHER, DecomposeError, differing_key_paths, group_channels)
+from cnyx_sim.decomposition.engine import plan_decomposition
 from cnyx_sim.errors import InputError
 from cnyx_sim.limits import Limits
 
