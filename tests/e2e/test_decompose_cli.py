@@ -144,3 +144,25 @@ def test_the_python_api_gives_the_table_of_channels_csv(one_worker, short):
     result = cnyx_sim.decompose(variant, base, runs=2, out=one_worker, variables=VARIABLES.split(","), resume=True)
     written = pd.read_csv(one_worker / "channels.csv")
     pd.testing.assert_frame_equal(result.table.reset_index(drop=True), written, check_dtype=False)
+
+
+def test_a_run_that_fails_in_one_coalition_is_left_out_and_exit_3(short, tmp_path, monkeypatch, capsys):
+    import cnyx_sim.batch.worker as worker
+
+    real = worker.run_tables
+
+    def flaky(prepared, run):
+        if prepared.name == "coalition_0003" and run == 1:
+            raise RuntimeError("boom")
+        return real(prepared, run)
+
+    monkeypatch.setattr(worker, "run_tables", flaky)
+    out = tmp_path / "dec"
+    variant, base = short
+    code = main(["decompose", str(variant), "--against", str(base), "--runs", "2", "--out", str(out), "--quiet",
+                 "--variables", "gdp_nominal"])
+    assert code == 3
+    assert "coalition_0003 run 1" in capsys.readouterr().err
+    info = json.loads((out / "decompose.json").read_text(encoding="utf-8"))
+    assert info["runs_used"] == 1 and info["runs_dropped"] == [1]
+    assert set(pd.read_csv(out / "channels.csv")["runs"]) == {1}

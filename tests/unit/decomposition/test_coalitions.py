@@ -107,3 +107,17 @@ def test_an_unknown_variable_is_refused_before_anything_runs():
         plan_decomposition(SCENARIOS / "baseline.yaml", SCENARIOS / "no_integration.yaml", variables=["gdp"])
     with pytest.raises(DecomposeError, match="sector rows only"):
         plan_decomposition(SCENARIOS / "baseline.yaml", SCENARIOS / "no_integration.yaml", variables=["va_real"])
+
+
+def test_merged_channels_switch_together_in_the_place_of_their_first_member():
+    from cnyx_sim.decomposition.coalitions import merge_channels
+
+    channels = group_channels([("incentives", "mode"), ("parks",), ("sharing", "agreements"), ("statistics", "x")])
+    merged = merge_channels(channels, [["tax_sharing", "parks"]])
+    assert [(c.name, c.key_paths) for c in merged] == [
+        ("incentives", ("incentives.mode",)), ("tax_sharing+parks", ("sharing.agreements", "parks")),
+        ("statistics", ("statistics.x",))]
+    with pytest.raises(DecomposeError, match="'ecology' is not one of them"):
+        merge_channels(channels, [["parks", "ecology"]])
+    with pytest.raises(DecomposeError, match="two or more"):
+        merge_channels(channels, [["parks"]])
