@@ -2,8 +2,8 @@
 variant - base difference to the channels by exact Shapley values, run by run (docs/decompose.md).
 
 The folder ``DIR`` is a batch folder (``batch.json``, ``trajectories/`` parts, ...: the coalitions are its
-variants ``coalition_MMMM``, MMMM the bit mask in decimal, bit i set = channel i switched on), so workers, streaming, failure isolation
-and ``--resume`` are the batch engine's; ``channels.csv`` and ``decompose.json`` are written (atomically) when
+variants ``coalition_MMMM``, MMMM the bit mask in decimal, bit i set = channel i switched on), so workers,
+streaming, failure isolation and ``--resume`` are the batch engine's; ``channels.csv`` and ``decompose.json`` are written (atomically) when
 every run is done. Every coalition runs the same run indices with the same seed (common random numbers), so
 within one run index the coalitions differ only by their switches.
 
