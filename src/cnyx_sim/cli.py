@@ -321,6 +321,8 @@ def cmd_decompose(args: argparse.Namespace) -> int:
                        out=args.out, workers=args.workers, seed=args.seed, variables=args.variables,
                        resume=args.resume, force=args.force, progress="final" if args.quiet else True,
                        merge=args.merge, limits=_limits(args))
+    for warnings in result.plan.warnings.values():
+        print_warnings(warnings)
     print(format_decomposition(result))
     if result.failures:
         first = result.failures[0]

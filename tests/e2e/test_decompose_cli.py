@@ -166,3 +166,16 @@ def test_a_run_that_fails_in_one_coalition_is_left_out_and_exit_3(short, tmp_pat
     info = json.loads((out / "decompose.json").read_text(encoding="utf-8"))
     assert info["runs_used"] == 1 and info["runs_dropped"] == [1]
     assert set(pd.read_csv(out / "channels.csv")["runs"]) == {1}
+
+
+def test_the_scenario_files_warnings_are_printed_once_per_file(tmp_path, capsys):
+    files = []
+    for name in ("baseline", "no_integration"):
+        path = tmp_path / f"{name}_2024.yaml"
+        path.write_text(f"extends: {SCENARIOS / name}.yaml\nname: {name}_2024\nyears: {{start: 2021, end: 2024}}\n",
+                        encoding="utf-8")
+        files.append(path)
+    assert main(["decompose", str(files[0]), "--against", str(files[1]), "--runs", "1", "--out",
+                 str(tmp_path / "dec"), "--quiet", "--variables", "gdp_nominal"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("warning: ") == 2 and "regime_date: no effect" in err

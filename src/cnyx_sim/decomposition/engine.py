@@ -63,6 +63,8 @@ class DecompositionPlan:
     seed: int
     variables: tuple[str, ...]
     batch: BatchPlan
+    #: scenario file -> its located warnings (dates with no effect inside the simulated years), as ``batch``.
+    warnings: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def coalitions(self) -> int:
@@ -128,8 +130,11 @@ def plan_decomposition(variant, base, runs: int | None = None, seed: int | None 
                              build_coalition(base_doc, variant_doc, channels, mask, runs, seed, limits=limits))
                      for mask in range(1 << len(channels)))
     batch = BatchPlan(variants, (runs,) * len(variants), chunk_size)
+    warnings = {str(path): prepared.loaded.warnings for path, prepared in ((variant, variant_prepared),
+                                                                          (base, base_prepared))
+                if prepared.loaded.warnings}
     return DecompositionPlan(variant_prepared.name, base_prepared.name, str(variant), str(base), tuple(channels),
-                             runs, seed, chosen, batch)
+                             runs, seed, chosen, batch, warnings)
 
 
 def _value_array(trajectories: pd.DataFrame, plan: DecompositionPlan, runs: list[int]) -> tuple[np.ndarray, list[int]]:
