@@ -14,8 +14,8 @@ One entry per line, alphabetical, so that channels added on different branches m
 
 from __future__ import annotations
 
-#: channel name -> scenario key-path prefixes it owns (docs/model.md 7.13-7.16 for the lever channels; the
-#: blocks of the plan's existing instruments: sharing 6, statistics 6, incentives T7-T9, parks T5, transfer T1-T6).
+#: channel name -> scenario key-path prefixes it owns (docs/model.md 7.13-7.16 for the lever channels; the plan's
+#: existing instruments: tax sharing 7.10, statistics splits 7.11, incentives, parks and transfer 7.7-7.9).
 CHANNELS: dict[str, tuple[str, ...]] = {
     "ecology": ("ecology.",),
     "incentives": ("incentives.",),
