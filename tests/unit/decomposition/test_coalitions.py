@@ -65,9 +65,14 @@ def test_the_empty_coalition_is_the_base_and_the_full_one_the_variant():
     assert _comparable(variants[-1].prepared.loaded.resolved) == _comparable(variant)
     # Common random numbers: every coalition runs with the decomposition's seed.
     assert {v.seed for v in variants} == {7}
-    # Coalition 1 switches only the first channel (incentives): the rest is the base's.
-    one = variants[1].prepared.loaded.resolved
-    assert one["incentives"] == variant["incentives"] and one["sharing"] == base["sharing"]
+    # Every coalition takes each channel's section from the variant when the channel is on, else from the base.
+    sections = {"incentives": "incentives", "market_access": "market_access", "public_services": "public_services",
+                "statistics": "statistics", "tax_sharing": "sharing"}
+    for mask, coalition in enumerate(variants):
+        resolved = coalition.prepared.loaded.resolved
+        for i, channel in enumerate(plan.channels):
+            source = variant if mask >> i & 1 else base
+            assert resolved[sections[channel.name]] == source[sections[channel.name]], (mask, channel.name)
 
 
 def test_a_key_only_the_base_has_is_removed_in_coalitions_with_its_channel():
