@@ -7,7 +7,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "run", "load", "load_scenario", "run_batch", "to_iamc", "compare", "scenarios"]
+__all__ = ["__version__", "run", "load", "load_scenario", "run_batch", "to_iamc", "compare", "scenarios", "decompose"]
 
 
 def __getattr__(name: str):  # PEP 562: lazy re-exports, no work at import time
@@ -19,7 +19,7 @@ def __getattr__(name: str):  # PEP 562: lazy re-exports, no work at import time
         from cnyx_sim.api import load
 
         return load
-    if name in ("run_batch", "to_iamc", "compare"):
+    if name in ("run_batch", "to_iamc", "compare", "decompose"):
         from cnyx_sim import api
 
         return getattr(api, name)

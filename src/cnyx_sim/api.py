@@ -257,3 +257,20 @@ def compare(dirs: str | Path | list[str | Path], baseline: str | None = None, mi
 
     paths = [dirs] if isinstance(dirs, (str, os.PathLike)) else list(dirs)
     return _compare(paths, baseline, DEFAULT_MIN_PAIRS if min_pairs is None else min_pairs)
+
+
+def decompose(variant: str | Path, against: str | Path, runs: int | None = None, out: str | Path | None = None,
+              workers: int = 1, seed: int | None = None, variables: list[str] | None = None,
+              merge: list[list[str]] | None = None, resume: bool = False, force: bool = False,
+              progress: bool = False, limits: Limits = DEFAULT_LIMITS):
+    """Exact Shapley decomposition of ``variant`` - ``against`` into channels, as ``cnyx-sim decompose``
+    (docs/decompose.md): writes ``out`` (a batch folder with ``channels.csv`` and ``decompose.json``) and
+    returns a ``Decomposition`` (``.table`` is channels.csv). With ``workers > 1`` call it under
+    ``if __name__ == "__main__":`` in scripts. Raises an ``InputError`` for bad input (nothing written).
+    """
+    from cnyx_sim.decomposition.engine import decompose as _decompose
+    from cnyx_sim.resources import resolve_scenario
+
+    return _decompose(resolve_scenario(variant), resolve_scenario(against), runs=runs, out=out, workers=workers,
+                      seed=seed, variables=variables, resume=resume, force=force, progress=progress, merge=merge,
+                      limits=limits)
