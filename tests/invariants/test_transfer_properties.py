@@ -38,12 +38,20 @@ def test_project_capital_never_exceeds_what_entered_and_closed_projects_hold_non
     assert np.all(book.capital[book.host < 0] == 0)
 
 
-def test_parks_never_hold_more_land_than_their_capacity(model):
+def test_parks_never_hold_more_land_than_they_have_developed(model):
+    # Parks grow (PD1-PD6): the land a park holds is its initial capacity plus what joint development delivered,
+    # never more than its planned area; free land is what the live projects left of it. The baseline's budgets
+    # develop no park land of their own (B9 share 0), so nothing else adds land.
+    assert model.params.sharing.park_land_share == 0
     book, parks = model.transfer.book, model.params.transfer.parks
+    developed = model.park_land.developed
     live = (book.park >= 0) & (book.closed_year == 0)
     used = np.bincount(book.park[live], weights=book.land[live], minlength=len(parks.ids))
-    assert np.all(used <= parks.land_capacity + 1e-6)
-    assert np.allclose(model.transfer.park_remaining, parks.land_capacity - used)
+    assert np.all(used <= developed + 1e-6)
+    assert np.allclose(model.transfer.park_remaining, developed - used)
+    assert np.all(developed >= parks.land_capacity)
+    assert np.all(developed <= model.params.park_development.max_multiple * parks.land_capacity + 1e-6)
+    assert np.any(developed > parks.land_capacity)  # the baseline's parks did grow
 
 
 def test_parks_admit_only_their_target_sectors_after_opening(model):

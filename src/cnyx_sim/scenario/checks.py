@@ -94,7 +94,9 @@ def origin_arrival_rates(s: Scenario, base_sector_value_added: np.ndarray, secto
         return np.array([tr.arrival_rate.get(origin, 0.0) for origin in ORIGINS])
     mask = np.array([c in set(tr.transfer_sectors) for c in sectors])
     flow = tr.project_investment_share * s.capital.investment_rate.array * base_sector_value_added * mask
-    with np.errstate(under="ignore"):  # a share of a few 1e-324 is no arrivals: underflow to 0 is the answer
+    # a share of a few 1e-324 is no arrivals (underflow to 0), a located share of 1e-308 unbounded arrivals
+    # (overflow to inf, which the project-volume limit then refuses with its one-line message)
+    with np.errstate(under="ignore", over="ignore"):
         signed = flow / (tr.start_probability * tr.realised_share * tr.mean_size.array)
         share = tr.origin_share.array / max(tr.origin_share.array.sum(), 1e-300)
         return share * signed.sum() / tr.located_share.array
