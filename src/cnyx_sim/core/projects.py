@@ -425,23 +425,27 @@ class TransferEngine:
     def _potential_external(self, year: int, rates: FloatArray) -> list[_NewProjects]:
         """(T2)-(T3): each origin's arrivals of ``year`` with their own numbers (``ProjectDraws``)."""
         p = self.p
-        n_parks, out = len(p.parks.ids), []
-        for o in range(self.n_external):
-            total = float(rates[o].sum())
-            n, u, units, parks = self.draws.arrivals(year, o, total, self.n_units, n_parks, rules.poisson_quantile)
-            if n == 0:
-                continue
-            weights = np.cumsum(rates[o]) / total
-            sector = np.minimum(np.searchsorted(weights, u["sector"], side="right"), self.n_sectors - 1)
-            normal = np.sqrt(-2.0 * np.log(u["size_radius"])) * np.cos(2.0 * np.pi * u["size_angle"])
-            signed = rules.signed_sizes(normal, p.mean_size[sector], p.size_log_sd, p.max_size)
-            realised = u["start"] < p.start_probability
-            out.append(_NewProjects(
-                origin=np.full(n, o), sector=sector, signed=signed,
-                investment=np.where(realised, p.realised_share * signed, 0.0), is_realised=realised,
-                productivity=np.full(n, p.productivity[o]), moved_from=np.full(n, NONE), uniforms=u,
-                unit_gumbel=rules.gumbel(units), park_gumbel=rules.gumbel(parks)))
-        return out
+        totals = [float(rates[o].sum()) for o in range(self.n_external)]
+        counts, u, units, parks = self.draws.year_arrivals(year, totals, self.n_units, len(p.parks.ids),
+                                                           rules.poisson_quantile)
+        n = int(counts.sum())
+        if n == 0:
+            return []
+        # one pass over all origins' rows (each origin's rows are its own numbers, in origin order)
+        origin = np.repeat(np.arange(self.n_external), counts)
+        weights = np.zeros(rates.shape)
+        for o in np.flatnonzero(counts):
+            weights[o] = np.cumsum(rates[o]) / totals[o]
+        # the sector is the number of cumulative weights <= the uniform (searchsorted "right" on each row)
+        sector = np.minimum((weights[origin] <= u["sector"][:, None]).sum(axis=1), self.n_sectors - 1)
+        normal = np.sqrt(-2.0 * np.log(u["size_radius"])) * np.cos(2.0 * np.pi * u["size_angle"])
+        signed = rules.signed_sizes(normal, p.mean_size[sector], p.size_log_sd, p.max_size)
+        realised = u["start"] < p.start_probability
+        return [_NewProjects(
+            origin=origin, sector=sector, signed=signed,
+            investment=np.where(realised, p.realised_share * signed, 0.0), is_realised=realised,
+            productivity=p.productivity[origin], moved_from=np.full(n, NONE), uniforms=u,
+            unit_gumbel=rules.gumbel(units), park_gumbel=rules.gumbel(parks))]
 
     def _potential_relocations(self, year: int, moving_rows: np.ndarray, moving_capital: FloatArray) -> list:
         """(T7): relocating projects re-enter with origin = old host, investment = their capital, realised."""
