@@ -25,6 +25,7 @@ from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from cnyx_sim.errors import InputError
 from cnyx_sim.runner import RunResult
@@ -246,7 +247,9 @@ def projects_frame(result: RunResult) -> pd.DataFrame:
 def _strings(labels, codes: np.ndarray):
     """A ``str`` column of ``labels[codes]`` (code -1 = the last label), converting each label once (a run has
     tens of thousands of projects but a dozen labels)."""
-    return pd.array(list(labels), dtype="str").take(np.asarray(codes, dtype=np.int64))
+    labels = pa.array(list(labels), type=pa.large_string())  # the storage of pandas' "str" dtype
+    codes = np.asarray(codes, dtype=np.int64)
+    return pd.array(labels.take(np.where(codes < 0, len(labels) - 1, codes)), dtype="str")
 
 
 def _nullable_years(years: np.ndarray, present: np.ndarray) -> pd.arrays.IntegerArray:
