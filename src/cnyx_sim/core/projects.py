@@ -197,11 +197,11 @@ class ProjectBook:
         """Append rows (scalar columns as arrays of equal length; columns not given are 0); returns their rows."""
         count = len(columns["sector"])
         self._grow(self.n + count)
-        rows = np.arange(self.n, self.n + count)
+        first, end = self.n, self.n + count
         for name, values in columns.items():
-            self._columns[name][rows] = values
-        self.n += count
-        return rows
+            self._columns[name][first:end] = values
+        self.n = end
+        return np.arange(first, end)
 
     def set_column(self, name: str, rows: np.ndarray, values) -> None:
         self._columns[name][rows] = values
@@ -469,20 +469,20 @@ class TransferEngine:
         zeros = np.zeros(self.n_units)
         if not groups:
             return np.arange(first, first), zeros, zeros, zeros
-        new = _NewProjects(**{
+        new = groups[0] if len(groups) == 1 else _NewProjects(**{
             name: (np.concatenate([getattr(g, name) for g in groups]) if name != "uniforms"
                    else {k: np.concatenate([g.uniforms[k] for g in groups]) for k in groups[0].uniforms})
             for name in _NewProjects.__dataclass_fields__})
         self._locate_and_book(year, utility, new)
         book = self.book
         rows = np.arange(first, len(book))
-        host = book.host[rows]
-        self._live = np.concatenate([self._live, rows[(host >= 0) & book.is_realised[rows]]])
-        external = (book.relocated_from[rows] < 0) & (host >= 0)
-        relocated = (book.relocated_from[rows] >= 0) & (host >= 0)
+        host, relocated_from = book.host[first:], book.relocated_from[first:]
+        self._live = np.concatenate([self._live, rows[(host >= 0) & book.is_realised[first:]]])
+        external = (relocated_from < 0) & (host >= 0)
+        relocated = (relocated_from >= 0) & (host >= 0)
         arrived = np.bincount(host[external], minlength=self.n_units).astype(float)
         relocated_in = np.bincount(host[relocated], minlength=self.n_units).astype(float)
-        signed = np.bincount(host[external], weights=book.signed_investment[rows][external], minlength=self.n_units)
+        signed = np.bincount(host[external], weights=book.signed_investment[first:][external], minlength=self.n_units)
         return rows, arrived, relocated_in, signed
 
     def before_production(
@@ -514,7 +514,8 @@ class TransferEngine:
         book.set_column("capital", rows, (1.0 - self.depreciation_rate) * book.capital[rows] + installed)
 
         # 2. closures and relocations of operating projects (T7), by cumulative hazards and own thresholds
-        operating = rows[age >= self.full_production_age]
+        operating_at = np.flatnonzero(age >= self.full_production_age)  # positions in rows
+        operating = rows[operating_at]
         written_off = np.zeros(shape)
         moving_rows, moving_capital = np.zeros(0, dtype=np.int64), np.zeros(0)
         if len(operating):
@@ -536,7 +537,9 @@ class TransferEngine:
             np.add.at(self.park_remaining, book.park[parked], book.land[parked])
             book.set_column("closed_year", leaving, year)
             book.set_column("capital", leaving, 0.0)
-            self._live = np.setdiff1d(self._live, leaving, assume_unique=True)
+            keep = np.ones(len(rows), dtype=bool)
+            keep[operating_at[closing | moving]] = False
+            self._live = rows[keep]  # = setdiff1d(rows, leaving): rows stay in book order
 
         # 3. new projects: external arrivals (T1-T3) and relocations (origin = old host) choose a location (T6)
         new_rows, arrived, relocated_in, signed = self._arrive(
@@ -575,7 +578,7 @@ class TransferEngine:
         parks = p.parks
         u = new.uniforms
         origin, sector = new.origin, new.sector
-        rows_utility = utility[origin, sector].copy()
+        rows_utility = utility[origin, sector]  # a new array (fancy indexing copies)
         is_relocation = new.is_relocation
         external = ~is_relocation
         outside = np.full(len(origin), -np.inf)
