@@ -296,8 +296,8 @@ def trajectories_frame(
     """The long trajectory table of one run (output contract). ``totals``: the run's
     :func:`unit_level_arrays`, when the caller already has them."""
     geo = result.geography
-    regions = np.array(list(geo.cities.codes) + [REGION_TOTAL], dtype=object)
-    sectors = np.array(list(geo.sectors.codes), dtype=object)
+    regions = list(geo.cities.codes) + [REGION_TOTAL]
+    sectors = list(geo.sectors.codes)
     years = result.years
     n_years, n_regions, n_sectors = len(years), len(regions), len(sectors)
     # Columns are built as whole numpy arrays and the frame once (not one frame per variable): ~5x faster,
@@ -309,22 +309,25 @@ def trajectories_frame(
     total_rows, sector_rows = n_years * n_regions, n_years * n_regions * n_sectors
     names = list(totals) + list(by_sector)
     sizes = [total_rows] * len(totals) + [sector_rows] * len(by_sector)
-    variable_column = np.repeat(np.array(names, dtype=object), sizes)
-    unit_column = np.repeat(np.array([unit_of(v) for v in names], dtype=object), sizes)
-    region_total = np.tile(regions, n_years)
-    region_sector = np.tile(np.repeat(regions, n_sectors), n_years)
-    sector_sector = np.tile(sectors, n_years * n_regions)
+    # String columns as codes into their few labels, taken once (``_strings``): converting tens of thousands of
+    # Python strings to pandas' "str" arrays was most of the table's cost.
+    variable_code = np.repeat(np.arange(len(names)), sizes)
+    units = [unit_of(v) for v in names]
+    region_total = np.tile(np.arange(n_regions), n_years)
+    region_sector = np.tile(np.repeat(np.arange(n_regions), n_sectors), n_years)
+    sector_sector = np.tile(np.arange(n_sectors), n_years * n_regions)
     year_total = np.repeat(years, n_regions).astype("int64")
     year_sector = np.repeat(years, n_regions * n_sectors).astype("int64")
     n_total, n_sector = len(totals), len(by_sector)
+    n_rows = len(variable_code)
     frame = pd.DataFrame({
-        "scenario": np.full(len(variable_column), result.scenario, dtype=object),
-        "run": np.full(len(variable_column), result.run, dtype="int64"),
-        "region": np.concatenate([region_total] * n_total + [region_sector] * n_sector),
-        "sector": np.concatenate([np.full(total_rows, SECTOR_TOTAL, dtype=object)] * n_total
-                                 + [sector_sector] * n_sector),
-        "variable": variable_column,
-        "unit": unit_column,
+        "scenario": _strings([result.scenario], np.zeros(n_rows, dtype=np.int64)),
+        "run": np.full(n_rows, result.run, dtype="int64"),
+        "region": _strings(regions, np.concatenate([region_total] * n_total + [region_sector] * n_sector)),
+        "sector": _strings(sectors + [SECTOR_TOTAL], np.concatenate([np.full(total_rows, n_sectors)] * n_total
+                                                   + [sector_sector] * n_sector)),
+        "variable": _strings(names, variable_code),
+        "unit": _strings(units, variable_code),
         "year": np.concatenate([year_total] * n_total + [year_sector] * n_sector),
         "value": np.concatenate([np.asarray(v, dtype=float).reshape(-1) for v in totals.values()]
                                 + [np.asarray(v, dtype=float).reshape(-1) for v in by_sector.values()]),
