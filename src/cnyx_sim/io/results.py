@@ -240,8 +240,8 @@ def projects_frame(result: RunResult) -> pd.DataFrame:
         "productivity": book.productivity,
     })
     # The string columns are built as pandas' "str" arrays: the dtypes already equal PROJECT_DTYPES (tested),
-    # so no (slow) astype here.
-    return frame[columns]
+    # so no (slow) astype here; the frame is built in the contract's column order (no selection copy).
+    return frame if list(frame.columns) == columns else frame[columns]
 
 
 def _strings(labels, codes: np.ndarray):
