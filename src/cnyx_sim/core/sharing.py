@@ -260,9 +260,12 @@ class SharingEngine:
                 subset = projects.take(rows)
                 rows = active[rows]  # book rows: the cap state is kept per book row
                 start = self.cumulative[:, rows]
-                taxes = tax_sharing.share_taxes(subset, a, year, start, enforced, self.n_units, self.n_external)
+                cover = tax_sharing.coverage(subset, a, year, start)  # (S3): the same for taxes and statistics
+                taxes = tax_sharing.share_taxes(subset, a, year, start, enforced, self.n_units, self.n_external,
+                                                year_coverage=cover)
                 stats = stats_sharing.split_statistics(subset, a, year, start, honoured, self.is_industry,
-                                                       self.n_units, self.n_external, official=official)
+                                                       self.n_units, self.n_external, official=official,
+                                                       year_coverage=cover)
                 self.cumulative[:, rows] = taxes.cumulative_paid
                 paid, received = taxes.paid.sum(axis=1), taxes.received.sum(axis=1)
                 ledger = taxes.ledger
