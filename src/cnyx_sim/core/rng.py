@@ -93,20 +93,21 @@ class ProjectDraws:
         ``n = counts.sum()``. Each origin's rows are exactly its ``arrivals`` numbers; stacking them lets the
         caller treat a year's arrivals in one pass instead of one per origin."""
         k = len(PROJECT_UNIFORMS)
-        counts = np.zeros(len(rates), dtype=np.int64)
-        cores, park_blocks = [], []
-        for o, rate in enumerate(rates):
+        counts = np.array([int(np.asarray(count_of(self._generator("core", year, o).random(), float(rate)))
+                               .reshape(-1)[0]) for o, rate in enumerate(rates)], dtype=np.int64)
+        # each origin's block drawn straight into its rows of the year's arrays (no per-origin copies)
+        ends = np.cumsum(counts)
+        uniforms = np.empty((int(ends[-1]) if len(ends) else 0, k + n_units))
+        parks = np.empty((len(uniforms), n_parks))
+        for o in np.flatnonzero(counts):
+            start, end = int(ends[o] - counts[o]), int(ends[o])
             core = self._generator("core", year, o)
-            n = int(np.asarray(count_of(core.random(), float(rate))).reshape(-1)[0])
-            if n == 0:
-                continue
-            counts[o] = n
-            cores.append(core.random((n, k + n_units)))
+            core.random()  # the count slot
+            core.random(out=uniforms[start:end])
             if n_parks:
-                park_blocks.append(self._generator("parks", year, o).random((n, n_parks)))
-        total = int(counts.sum())
-        uniforms = _open_unit(np.concatenate(cores)) if cores else np.zeros((0, k + n_units))
-        parks = _open_unit(np.concatenate(park_blocks)) if park_blocks else np.zeros((total, n_parks))
+                self._generator("parks", year, o).random(out=parks[start:end])
+        _open_unit(uniforms, out=uniforms)
+        _open_unit(parks, out=parks)
         columns = np.ascontiguousarray(uniforms[:, :k].T)
         return counts, dict(zip(PROJECT_UNIFORMS, columns)), uniforms[:, k:], parks
 
@@ -126,6 +127,6 @@ class ProjectDraws:
         return {name: uniforms[:, j] for j, name in enumerate(PROJECT_UNIFORMS)}, uniforms[:, k:], parks
 
 
-def _open_unit(values: np.ndarray) -> np.ndarray:
+def _open_unit(values: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Uniforms in [0, 1) moved into the open interval (0, 1) (logs of them stay finite)."""
-    return np.maximum(values, np.finfo(float).tiny)
+    return np.maximum(values, np.finfo(float).tiny, out=out)

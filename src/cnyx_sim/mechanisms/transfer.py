@@ -46,6 +46,7 @@ unit's share (Schmidheiny & Brülhart 2011).
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -100,6 +101,14 @@ def poisson_quantile(uniform: FloatArray, rate: FloatArray) -> np.ndarray:
 
 def _poisson_quantile_one(u: float, lam: float) -> int:
     """``poisson_quantile`` of one uniform and one positive rate (Python floats)."""
+    low, top, cdf = _poisson_cdf(lam)
+    return low + min(int(cdf.searchsorted(u * cdf[-1], side="right")), top - low)
+
+
+@functools.lru_cache(maxsize=16)
+def _poisson_cdf(lam: float) -> tuple[int, int, FloatArray]:
+    """``(low, top, unnormalised CDF over low..top)`` of Poisson(``lam``); cached: origins with equal rates in a
+    year share it. Read only."""
     width = 12.0 * math.sqrt(lam) + 30.0
     low, top = max(int(lam - width), 0), int(lam + width)
     k = np.arange(low, top + 1)
@@ -110,7 +119,8 @@ def _poisson_quantile_one(u: float, lam: float) -> int:
     log_factorial += math.lgamma(low + 1)
     cdf = np.exp(-lam + k * math.log(lam) - log_factorial)
     np.cumsum(cdf, out=cdf)
-    return low + min(int(cdf.searchsorted(u * cdf[-1], side="right")), top - low)
+    cdf.flags.writeable = False
+    return low, top, cdf
 
 
 def signed_sizes(normal: FloatArray, mean_size: FloatArray, log_sd: float, cap: float) -> FloatArray:
