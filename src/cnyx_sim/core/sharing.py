@@ -210,7 +210,11 @@ class SharingEngine:
         has_amount = ((projects.value_added_nominal > 0) | (projects.investment_nominal > 0)
                       | (projects.city_taxes > 0).any(axis=1))
         parks = a.park[a.kind == tax_sharing.KIND_PARK]
-        selectable = np.isin(projects.park, parks[parks >= 0]) & (projects.park >= 0)
+        parks = parks[parks >= 0]
+        # a park with an agreement, by lookup (np.isin sorts every year); the last entry, never set, is park -1's
+        has_agreement = np.zeros(max(int(projects.park.max(initial=-1)), int(parks.max(initial=-1))) + 2, dtype=bool)
+        has_agreement[parks] = True
+        selectable = has_agreement[projects.park] & (projects.park >= 0)
         if np.any(a.kind != tax_sharing.KIND_PARK):
             selectable |= (((projects.origin >= 0) & (projects.origin != host))
                            | ((projects.referral >= 0) & (projects.referral != host)))
