@@ -119,7 +119,7 @@ def _poisson_cdf(lam: float) -> tuple[int, int, FloatArray]:
     log_factorial += math.lgamma(low + 1)
     cdf = np.exp(-lam + k * math.log(lam) - log_factorial)
     np.cumsum(cdf, out=cdf)
-    cdf.flags.writeable = False
+    cdf.setflags(write=False)
     return low, top, cdf
 
 
