@@ -121,6 +121,7 @@ class SharingEngine:
         self.n_external = len(self.p.external_partners)
         #: [agreement, row] cumulative amounts paid (S6 cap state); None before the first year.
         self.cumulative: np.ndarray | None = None
+        self._cumulative_buffer: np.ndarray | None = None
         #: per project row: rebate rate of the package it got at arrival (T8).
         self.rebate_rate = np.zeros(0)
         self._parts: list[tuple[int, tax_sharing.TransferLedger]] = []
@@ -220,6 +221,19 @@ class SharingEngine:
                            | ((projects.referral >= 0) & (projects.referral != host)))
         return np.flatnonzero(located & has_amount & selectable)
 
+    def _padded_cumulative(self, n_agreements: int, n_rows: int) -> np.ndarray:
+        """The cap state extended with zero columns to ``n_rows`` book rows (``tax_sharing.pad_cumulative``), as a
+        view of a buffer that grows by doubling: copying the whole state every year, as the book grows, was a cost
+        of its own. Columns past the rows of the state are zeros (the buffer starts at zeros; only rows of the
+        state are written). The agreements are the run's and the book never shrinks."""
+        buffer = self._cumulative_buffer
+        if buffer is None or buffer.shape[1] < n_rows:
+            grown = np.zeros((n_agreements, max(n_rows, 2 * (0 if buffer is None else buffer.shape[1]))))
+            if self.cumulative is not None:
+                grown[:, : self.cumulative.shape[1]] = self.cumulative
+            self._cumulative_buffer = buffer = grown
+        return buffer[:, :n_rows]
+
     # ------------------------------------------------------------------ the year
     def year(
         self, year: int, va_nominal: FloatArray, gross_taxes: FloatArray, tax_city: FloatArray,
@@ -257,8 +271,7 @@ class SharingEngine:
         paid = received = to_external = np.zeros(self.n_units)
         credited, stats_to_external = official, np.zeros((self.n_units, n_q))
         if a.n_agreements > 0:
-            self.cumulative = tax_sharing.pad_cumulative(self.cumulative, a.n_agreements,
-                                                         len(book) if book is not None else 0)
+            self.cumulative = self._padded_cumulative(a.n_agreements, len(book) if book is not None else 0)
             rows = self._candidates(projects)
             if len(rows):
                 subset = projects.take(rows)
