@@ -441,11 +441,14 @@ class TransferEngine:
         normal = np.sqrt(-2.0 * np.log(u["size_radius"])) * np.cos(2.0 * np.pi * u["size_angle"])
         signed = rules.signed_sizes(normal, p.mean_size[sector], p.size_log_sd, p.max_size)
         realised = u["start"] < p.start_probability
+        # the unit and park shocks of the year as one array, transformed in place (views of it for each)
+        shocks = np.concatenate([units, parks], axis=1)
+        rules.gumbel(shocks, out=shocks)
         return [_NewProjects(
             origin=origin, sector=sector, signed=signed,
             investment=np.where(realised, p.realised_share * signed, 0.0), is_realised=realised,
             productivity=p.productivity[origin], moved_from=np.full(n, NONE), uniforms=u,
-            unit_gumbel=rules.gumbel(units), park_gumbel=rules.gumbel(parks))]
+            unit_gumbel=shocks[:, : self.n_units], park_gumbel=shocks[:, self.n_units:])]
 
     def _potential_relocations(self, year: int, moving_rows: np.ndarray, moving_capital: FloatArray) -> list:
         """(T7): relocating projects re-enter with origin = old host, investment = their capital, realised."""

@@ -218,9 +218,14 @@ def calibrate_outside_utility(utility: FloatArray, nest_parameter: float, locate
     return iv - np.log(share / (1.0 - share))
 
 
-def gumbel(uniform: FloatArray) -> FloatArray:
-    """Standard Gumbel variates from uniforms in (0, 1)."""
-    return -np.log(-np.log(uniform))
+def gumbel(uniform: FloatArray, out: FloatArray | None = None) -> FloatArray:
+    """Standard Gumbel variates from uniforms in (0, 1); ``out``: write them there (may be ``uniform`` itself)."""
+    if out is None:
+        return -np.log(-np.log(uniform))
+    np.log(uniform, out=out)
+    np.negative(out, out=out)
+    np.log(out, out=out)
+    return np.negative(out, out=out)
 
 
 def log_positive_stable(uniform_angle: FloatArray, uniform_exp: FloatArray, index: float) -> FloatArray:
