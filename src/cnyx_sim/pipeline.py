@@ -7,10 +7,12 @@ sharing ledger) register them here, so single runs and batches write the same fi
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from cnyx_sim.checks import check_run
@@ -68,7 +70,7 @@ def tables_from_result(prepared: PreparedScenario, result: RunResult) -> dict[st
     totals = results_io.unit_level_arrays(result)
     check_run(result, totals)
     region = len(result.geography.cities)  # the region total is the last column of every total array
-    series = {name: pd.Series(values[:, region], index=result.years) for name, values in totals.items()}
+    series = _RegionSeries(totals, region, result.years)
     targets = score_region_series(series, result.scenario, result.run, prepared.loaded.scenario.targets,
                                   prepared.params.macro.national_real_growth, prepared.params.start_year,
                                   prepared.params.end_year)
@@ -78,6 +80,26 @@ def tables_from_result(prepared: PreparedScenario, result: RunResult) -> dict[st
         "projects": results_io.projects_frame(result),
         "sharing": results_io.sharing_frame(result),
     }
+
+
+class _RegionSeries(Mapping):
+    """``variable -> Series`` of the region totals by year, each Series built when first asked for (the targets
+    read a handful of the run's ~50 variables)."""
+
+    def __init__(self, totals: dict[str, np.ndarray], region: int, years: np.ndarray) -> None:
+        self._totals, self._region, self._years = totals, region, years
+        self._built: dict[str, pd.Series] = {}
+
+    def __getitem__(self, name: str) -> pd.Series:
+        if name not in self._built:
+            self._built[name] = pd.Series(self._totals[name][:, self._region], index=self._years)
+        return self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._totals)
+
+    def __len__(self) -> int:
+        return len(self._totals)
 
 
 def run_tables(prepared: PreparedScenario, run: int) -> dict[str, pd.DataFrame]:

@@ -203,11 +203,11 @@ class ProjectBook:
         """Append rows (scalar columns as arrays of equal length; columns not given are 0); returns their rows."""
         count = len(columns["sector"])
         self._grow(self.n + count)
-        rows = np.arange(self.n, self.n + count)
+        first, end = self.n, self.n + count
         for name, values in columns.items():
-            self._columns[name][rows] = values
-        self.n += count
-        return rows
+            self._columns[name][first:end] = values
+        self.n = end
+        return np.arange(first, end)
 
     def set_column(self, name: str, rows: np.ndarray, values) -> None:
         self._columns[name][rows] = values
@@ -469,24 +469,31 @@ class TransferEngine:
     def _potential_external(self, year: int, rates: FloatArray) -> list[_NewProjects]:
         """(T2)-(T3): each origin's arrivals of ``year`` with their own numbers (``ProjectDraws``)."""
         p = self.p
-        n_parks, out = len(p.parks.ids), []
-        for o in range(self.n_external):
-            total = float(rates[o].sum())
-            n, u, units, parks = self.draws.arrivals(year, o, total, self.n_units, n_parks, rules.poisson_quantile)
-            if n == 0:
-                continue
-            weights = np.cumsum(rates[o]) / total
-            sector = np.minimum(np.searchsorted(weights, u["sector"], side="right"), self.n_sectors - 1)
-            normal = np.sqrt(-2.0 * np.log(u["size_radius"])) * np.cos(2.0 * np.pi * u["size_angle"])
-            signed = rules.signed_sizes(normal, p.mean_size[sector], p.size_log_sd, p.max_size)
-            realised = u["start"] < p.start_probability
-            out.append(_NewProjects(
-                origin=np.full(n, o), sector=sector, signed=signed,
-                investment=np.where(realised, p.realised_share * signed, 0.0), is_realised=realised,
-                productivity=np.full(n, p.productivity[o]), moved_from=np.full(n, NONE),
-                government_share=np.zeros(n), pre_move_tax=np.zeros(n), uniforms=u,
-                unit_gumbel=rules.gumbel(units), park_gumbel=rules.gumbel(parks)))
-        return out
+        totals = [float(rates[o].sum()) for o in range(self.n_external)]
+        counts, u, units, parks = self.draws.year_arrivals(year, totals, self.n_units, len(p.parks.ids),
+                                                           rules.poisson_quantile)
+        n = int(counts.sum())
+        if n == 0:
+            return []
+        # one pass over all origins' rows (each origin's rows are its own numbers, in origin order)
+        origin = np.repeat(np.arange(self.n_external), counts)
+        weights = np.zeros(rates.shape)
+        for o in np.flatnonzero(counts):
+            weights[o] = np.cumsum(rates[o]) / totals[o]
+        # the sector is the number of cumulative weights <= the uniform (searchsorted "right" on each row)
+        sector = np.minimum((weights[origin] <= u["sector"][:, None]).sum(axis=1), self.n_sectors - 1)
+        normal = np.sqrt(-2.0 * np.log(u["size_radius"])) * np.cos(2.0 * np.pi * u["size_angle"])
+        signed = rules.signed_sizes(normal, p.mean_size[sector], p.size_log_sd, p.max_size)
+        realised = u["start"] < p.start_probability
+        # the unit and park shocks of the year as one array, transformed in place (views of it for each)
+        shocks = np.concatenate([units, parks], axis=1)
+        rules.gumbel(shocks, out=shocks)
+        return [_NewProjects(
+            origin=origin, sector=sector, signed=signed,
+            investment=np.where(realised, p.realised_share * signed, 0.0), is_realised=realised,
+            productivity=p.productivity[origin], moved_from=np.full(n, NONE), government_share=np.zeros(n),
+            pre_move_tax=np.zeros(n), uniforms=u,
+            unit_gumbel=shocks[:, : self.n_units], park_gumbel=shocks[:, self.n_units:])]
 
     def _potential_relocations(self, year: int, moving_rows: np.ndarray, moving_capital: FloatArray,
                                government_share: FloatArray) -> list:
@@ -513,20 +520,20 @@ class TransferEngine:
         zeros = np.zeros(self.n_units)
         if not groups:
             return np.arange(first, first), zeros, zeros, zeros
-        new = _NewProjects(**{
+        new = groups[0] if len(groups) == 1 else _NewProjects(**{
             name: (np.concatenate([getattr(g, name) for g in groups]) if name != "uniforms"
                    else {k: np.concatenate([g.uniforms[k] for g in groups]) for k in groups[0].uniforms})
             for name in _NewProjects.__dataclass_fields__})
         self._locate_and_book(year, utility, new)
         book = self.book
         rows = np.arange(first, len(book))
-        host = book.host[rows]
-        self._live = np.concatenate([self._live, rows[(host >= 0) & book.is_realised[rows]]])
-        external = (book.relocated_from[rows] < 0) & (host >= 0)
-        relocated = (book.relocated_from[rows] >= 0) & (host >= 0)
+        host, relocated_from = book.host[first:], book.relocated_from[first:]
+        self._live = np.concatenate([self._live, rows[(host >= 0) & book.is_realised[first:]]])
+        external = (relocated_from < 0) & (host >= 0)
+        relocated = (relocated_from >= 0) & (host >= 0)
         arrived = np.bincount(host[external], minlength=self.n_units).astype(float)
         relocated_in = np.bincount(host[relocated], minlength=self.n_units).astype(float)
-        signed = np.bincount(host[external], weights=book.signed_investment[rows][external], minlength=self.n_units)
+        signed = np.bincount(host[external], weights=book.signed_investment[first:][external], minlength=self.n_units)
         return rows, arrived, relocated_in, signed
 
     def before_production(
@@ -559,7 +566,8 @@ class TransferEngine:
         book.set_column("capital", rows, (1.0 - self.depreciation_rate) * book.capital[rows] + installed)
 
         # 2. closures and relocations of operating projects (T7), by cumulative hazards and own thresholds
-        operating = rows[age >= self.full_production_age]
+        operating_at = np.flatnonzero(age >= self.full_production_age)  # positions in rows
+        operating = rows[operating_at]
         written_off = np.zeros(shape)
         moving_rows, moving_capital, government_share = np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0)
         if len(operating):
@@ -584,7 +592,9 @@ class TransferEngine:
             np.add.at(self.park_remaining, book.park[parked], book.land[parked])
             book.set_column("closed_year", leaving, year)
             book.set_column("capital", leaving, 0.0)
-            self._live = np.setdiff1d(self._live, leaving, assume_unique=True)
+            keep = np.ones(len(rows), dtype=bool)
+            keep[operating_at[closing | moving]] = False
+            self._live = rows[keep]  # = setdiff1d(rows, leaving): rows stay in book order
 
         # 3. new projects: external arrivals (T1-T3) and relocations (origin = old host) choose a location (T6)
         new_rows, arrived, relocated_in, signed = self._arrive(
@@ -623,7 +633,7 @@ class TransferEngine:
         parks = p.parks
         u = new.uniforms
         origin, sector = new.origin, new.sector
-        rows_utility = utility[origin, sector].copy()
+        rows_utility = utility[origin, sector]  # a new array (fancy indexing copies)
         is_relocation = new.is_relocation
         external = ~is_relocation
         outside = np.full(len(origin), -np.inf)

@@ -125,6 +125,7 @@ class SharingEngine:
         self.n_external = len(self.p.external_partners)
         #: [agreement, row] cumulative amounts paid (S6 cap state); None before the first year.
         self.cumulative: np.ndarray | None = None
+        self._cumulative_buffer: np.ndarray | None = None
         #: per project row: rebate rate of the package it got at arrival (T8).
         self.rebate_rate = np.zeros(0)
         self._parts: list[tuple[int, tax_sharing.TransferLedger]] = []
@@ -230,11 +231,28 @@ class SharingEngine:
         has_amount = ((projects.value_added_nominal > 0) | (projects.investment_nominal > 0)
                       | (projects.city_taxes > 0).any(axis=1))
         parks = a.park[a.kind == tax_sharing.KIND_PARK]
-        selectable = np.isin(projects.park, parks[parks >= 0]) & (projects.park >= 0)
+        parks = parks[parks >= 0]
+        # a park with an agreement, by lookup (np.isin sorts every year); the last entry, never set, is park -1's
+        has_agreement = np.zeros(max(int(projects.park.max(initial=-1)), int(parks.max(initial=-1))) + 2, dtype=bool)
+        has_agreement[parks] = True
+        selectable = has_agreement[projects.park] & (projects.park >= 0)
         if np.any(a.kind != tax_sharing.KIND_PARK):
             selectable |= (((projects.origin >= 0) & (projects.origin != host))
                            | ((projects.referral >= 0) & (projects.referral != host)))
         return np.flatnonzero(located & has_amount & selectable)
+
+    def _padded_cumulative(self, n_agreements: int, n_rows: int) -> np.ndarray:
+        """The cap state extended with zero columns to ``n_rows`` book rows (``tax_sharing.pad_cumulative``), as a
+        view of a buffer that grows by doubling: copying the whole state every year, as the book grows, was a cost
+        of its own. Columns past the rows of the state are zeros (the buffer starts at zeros; only rows of the
+        state are written). The agreements are the run's and the book never shrinks."""
+        buffer = self._cumulative_buffer
+        if buffer is None or buffer.shape[1] < n_rows:
+            grown = np.zeros((n_agreements, max(n_rows, 2 * (0 if buffer is None else buffer.shape[1]))))
+            if self.cumulative is not None:
+                grown[:, : self.cumulative.shape[1]] = self.cumulative
+            self._cumulative_buffer = buffer = grown
+        return buffer[:, :n_rows]
 
     # ------------------------------------------------------------------ the year
     def year(
@@ -276,16 +294,18 @@ class SharingEngine:
         paid = received = to_external = np.zeros(self.n_units)
         credited, stats_to_external = official, np.zeros((self.n_units, n_q))
         if a.n_agreements > 0:
-            self.cumulative = tax_sharing.pad_cumulative(self.cumulative, a.n_agreements,
-                                                         len(book) if book is not None else 0)
+            self.cumulative = self._padded_cumulative(a.n_agreements, len(book) if book is not None else 0)
             rows = self._candidates(projects)
             if len(rows):
                 subset = projects.take(rows)
                 rows = active[rows]  # book rows: the cap state is kept per book row
                 start = self.cumulative[:, rows]
-                taxes = tax_sharing.share_taxes(subset, a, year, start, enforced, self.n_units, self.n_external)
+                cover = tax_sharing.coverage(subset, a, year, start)  # (S3): the same for taxes and statistics
+                taxes = tax_sharing.share_taxes(subset, a, year, start, enforced, self.n_units, self.n_external,
+                                                year_coverage=cover)
                 stats = stats_sharing.split_statistics(subset, a, year, start, honoured, self.is_industry,
-                                                       self.n_units, self.n_external, official=official)
+                                                       self.n_units, self.n_external, official=official,
+                                                       year_coverage=cover)
                 self.cumulative[:, rows] = taxes.cumulative_paid
                 paid, received = taxes.paid.sum(axis=1), taxes.received.sum(axis=1)
                 ledger = taxes.ledger

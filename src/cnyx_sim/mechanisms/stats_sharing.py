@@ -28,6 +28,7 @@ from cnyx_sim.mechanisms.tax_sharing import (
     STAT_QUANTITIES,
     ActivityTable,
     AgreementSet,
+    Coverage,
     TransferLedger,
     aggregate_ledger,
     coverage,
@@ -78,6 +79,7 @@ def split_statistics(
     n_units: int,
     n_external: int,
     official: FloatArray | None = None,
+    year_coverage: Coverage | None = None,
 ) -> StatisticsResult:
     """Equations (D1)-(D5) for one year.
 
@@ -92,6 +94,8 @@ def split_statistics(
     n_units, n_external : index sizes.
     official : ``[unit, quantity]`` official totals if the activity table does not cover the whole economy;
         default = the activities summed by host.
+    year_coverage : ``tax_sharing.coverage(activities, agreements, year, cumulative_paid)`` when the caller already
+        has it (the tax sharing of the same year uses the same one).
     """
     act, a = activities, agreements
     x = quantities(act, is_industry_sector)
@@ -103,7 +107,7 @@ def split_statistics(
     splits = np.zeros((a.n_agreements, act.n_rows, n_q))
     to_unit = to_external = np.full((a.n_agreements, act.n_rows), -1)
     if a.n_agreements and act.n_rows:
-        cov = coverage(act, a, year, cumulative)
+        cov = year_coverage if year_coverage is not None else coverage(act, a, year, cumulative)
         active = cov.covered & is_honoured[:, None]
         wanted = a.stat_split[:, None, :] * active[:, :, None] * np.maximum(x, 0.0)[None]          # (D3)
         splits = limit_to_whole(wanted, x)                                                          # (D4)

@@ -290,12 +290,15 @@ def enforcement_draws(probability: FloatArray, group: IntArray, rng: np.random.G
 def pad_cumulative(cumulative: FloatArray | None, n_agreements: int, n_rows: int) -> FloatArray:
     """The cumulative-paid state ``[agreement, row]`` extended with zero columns for new activity rows.
 
-    Rows of the activity table must keep their position from year to year (append-only project book).
+    Rows of the activity table must keep their position from year to year (append-only project book). Without
+    new rows the state itself is returned (not a copy).
     """
     if cumulative is None:
         return np.zeros((n_agreements, n_rows))
     if cumulative.shape[0] != n_agreements or cumulative.shape[1] > n_rows:
         raise ValueError(f"cumulative state {cumulative.shape} does not fit {n_agreements} agreements x {n_rows} rows")
+    if cumulative.shape[1] == n_rows:
+        return cumulative
     out = np.zeros((n_agreements, n_rows))
     out[:, : cumulative.shape[1]] = cumulative
     return out
@@ -472,6 +475,7 @@ def share_taxes(
     is_enforced: BoolArray,
     n_units: int,
     n_external: int,
+    year_coverage: Coverage | None = None,
 ) -> TaxSharingResult:
     """Equations (S1)-(S8): the year's transfers of city-level tax revenue under the agreements.
 
@@ -483,6 +487,8 @@ def share_taxes(
     cumulative_paid : ``[agreement, row']`` state from the previous year (``row' <= row``), or None.
     is_enforced : ``[agreement]`` bool, this year's draws of (S4) (``enforcement_draws``).
     n_units, n_external : sizes of the region-unit and external-partner indices.
+    year_coverage : ``coverage(activities, agreements, year, cumulative_paid)`` when the caller already has it
+        (the statistics split of the same year uses the same one).
 
     Returns
     -------
@@ -496,7 +502,7 @@ def share_taxes(
     transfers = np.zeros((a.n_agreements, act.n_rows, n_taxes))
     to_unit = to_external = np.full((a.n_agreements, act.n_rows), NO_INDEX)
     if a.n_agreements and act.n_rows:
-        cov = coverage(act, a, year, cumulative)
+        cov = year_coverage if year_coverage is not None else coverage(act, a, year, cumulative)
         city = np.maximum(act.city_taxes, 0.0)
         increment = np.maximum(city - act.base_city_taxes, 0.0)
         shareable = np.where(a.is_increment_only[:, None, None], increment[None], city[None])      # (S2)

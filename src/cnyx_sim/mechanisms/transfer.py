@@ -46,6 +46,7 @@ unit's share (Schmidheiny & Brülhart 2011).
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -91,18 +92,35 @@ def poisson_quantile(uniform: FloatArray, rate: FloatArray) -> np.ndarray:
     uniform = np.atleast_1d(np.asarray(uniform, dtype=float))
     rate = np.broadcast_to(np.asarray(rate, dtype=float), uniform.shape)
     out = np.zeros(uniform.shape, dtype=np.int64)
-    for i, (u, lam) in enumerate(zip(uniform.ravel(), rate.ravel())):
-        if lam <= 0.0:
-            continue
-        width = 12.0 * math.sqrt(lam) + 30.0
-        low, top = max(int(lam - width), 0), int(lam + width)
-        k = np.arange(low, top + 1)
-        # ln p_k = -lam + k ln lam - ln k!, with ln low! from lgamma and the rest by cumulative logs
-        log_factorial = math.lgamma(low + 1) + np.concatenate([[0.0], np.cumsum(np.log(k[1:]))])
-        with np.errstate(under="ignore"):  # far tails underflow to 0, which is what they are
-            cdf = np.cumsum(np.exp(-lam + k * math.log(lam) - log_factorial))
-        out.flat[i] = low + min(int(np.searchsorted(cdf, u * cdf[-1], side="right")), top - low)
+    with np.errstate(under="ignore"):  # far tails underflow to 0, which is what they are
+        for i, (u, lam) in enumerate(zip(uniform.ravel().tolist(), rate.ravel().tolist())):
+            if lam > 0.0:
+                out.flat[i] = _poisson_quantile_one(u, lam)
     return out
+
+
+def _poisson_quantile_one(u: float, lam: float) -> int:
+    """``poisson_quantile`` of one uniform and one positive rate (Python floats)."""
+    low, top, cdf = _poisson_cdf(lam)
+    return low + min(int(cdf.searchsorted(u * cdf[-1], side="right")), top - low)
+
+
+@functools.lru_cache(maxsize=16)
+def _poisson_cdf(lam: float) -> tuple[int, int, FloatArray]:
+    """``(low, top, unnormalised CDF over low..top)`` of Poisson(``lam``); cached: origins with equal rates in a
+    year share it. Read only."""
+    width = 12.0 * math.sqrt(lam) + 30.0
+    low, top = max(int(lam - width), 0), int(lam + width)
+    k = np.arange(low, top + 1)
+    # ln p_k = -lam + k ln lam - ln k!, with ln low! from lgamma and the rest by cumulative logs
+    log_factorial = np.empty(len(k))
+    log_factorial[0] = 0.0
+    np.cumsum(np.log(k[1:]), out=log_factorial[1:])
+    log_factorial += math.lgamma(low + 1)
+    cdf = np.exp(-lam + k * math.log(lam) - log_factorial)
+    np.cumsum(cdf, out=cdf)
+    cdf.setflags(write=False)
+    return low, top, cdf
 
 
 def signed_sizes(normal: FloatArray, mean_size: FloatArray, log_sd: float, cap: float) -> FloatArray:
@@ -200,9 +218,14 @@ def calibrate_outside_utility(utility: FloatArray, nest_parameter: float, locate
     return iv - np.log(share / (1.0 - share))
 
 
-def gumbel(uniform: FloatArray) -> FloatArray:
-    """Standard Gumbel variates from uniforms in (0, 1)."""
-    return -np.log(-np.log(uniform))
+def gumbel(uniform: FloatArray, out: FloatArray | None = None) -> FloatArray:
+    """Standard Gumbel variates from uniforms in (0, 1); ``out``: write them there (may be ``uniform`` itself)."""
+    if out is None:
+        return -np.log(-np.log(uniform))
+    np.log(uniform, out=out)
+    np.negative(out, out=out)
+    np.log(out, out=out)
+    return np.negative(out, out=out)
 
 
 def log_positive_stable(uniform_angle: FloatArray, uniform_exp: FloatArray, index: float) -> FloatArray:

@@ -43,3 +43,30 @@ def test_a_higher_rate_draws_the_same_projects_and_more():
     assert n_high >= n_low
     np.testing.assert_array_equal(low["size_radius"], high["size_radius"][:n_low])
     assert all(np.all((u > 0) & (u < 1)) for u in low.values())
+
+
+def test_a_rekeyed_generator_gives_the_numbers_of_a_fresh_philox_with_that_key():
+    import hashlib
+
+    draws = ProjectDraws(5, 2)
+    for purpose, year, origin in (("core", 2024, 0), ("parks", 2024, 0), ("core", 2031, 3), ("core", 2024, -1)):
+        got = draws._generator(purpose, year, origin).random(9)  # partly consumed streams must not leak over
+        key = repr(("cnyx_sim.projects", 5, 2, ("core", "parks").index(purpose), year, origin))
+        digest = hashlib.blake2b(key.encode(), digest_size=16).digest()
+        fresh = np.random.Generator(np.random.Philox(key=np.frombuffer(digest, dtype=np.uint64))).random(9)
+        np.testing.assert_array_equal(got, fresh)
+
+
+def test_a_years_stacked_arrivals_are_each_origins_own_arrivals_in_origin_order():
+    rates = [40.0, 0.0, 75.0, 3.0]
+    counts, u, units, parks = ProjectDraws(9, 1).year_arrivals(2027, rates, 10, 6, poisson_quantile)
+    start = 0
+    for o, rate in enumerate(rates):
+        n, own_u, own_units, own_parks = ProjectDraws(9, 1).arrivals(2027, o, rate, 10, 6, poisson_quantile)
+        assert counts[o] == n
+        for name in PROJECT_UNIFORMS:
+            np.testing.assert_array_equal(u[name][start:start + n], own_u[name])
+        np.testing.assert_array_equal(units[start:start + n], own_units)
+        np.testing.assert_array_equal(parks[start:start + n], own_parks)
+        start += n
+    assert start == len(units) == len(parks) and counts[1] == 0

@@ -219,6 +219,24 @@ def test_pad_cumulative_keeps_old_rows_and_adds_zero_columns():
     np.testing.assert_array_equal(grown, [[1.0, 2.0, 0.0, 0.0]])
     with pytest.raises(ValueError, match="does not fit"):
         pad_cumulative(np.zeros((2, 2)), 1, 4)
+    state = np.array([[1.0, 2.0]])
+    assert pad_cumulative(state, 1, 2) is state  # no new rows: the state itself, not a copy
+
+
+def test_a_coverage_passed_in_gives_the_same_transfers_as_the_one_computed_inside():
+    from cnyx_sim.mechanisms import tax_sharing
+
+    activities = ActivityTable.build([[4.0, 1.0, 0, 0]] * 3, host=[0, 0, 0], origin=[1, -1, -1],
+                                     referral=[2, 2, -1])
+    agreements = AgreementSet.from_records([dict(kind=KIND_ALL_CROSS_UNIT, split=0.5),
+                                            dict(kind=KIND_REFERRAL, split=0.2)], N_TAXES)
+    start = np.array([[0.0, 1.0, 0.0], [0.5, 0.0, 0.0]])
+    cover = tax_sharing.coverage(activities, agreements, 2025, start)
+    inside = share_taxes(activities, agreements, 2025, start, np.ones(2, dtype=bool), 3, 0)
+    given = share_taxes(activities, agreements, 2025, start, np.ones(2, dtype=bool), 3, 0, year_coverage=cover)
+    np.testing.assert_array_equal(inside.transfers, given.transfers)
+    np.testing.assert_array_equal(inside.cumulative_paid, given.cumulative_paid)
+    assert inside.transfers.sum() > 0
 
 
 def test_city_level_taxes_reuse_equations_f5_f6_and_add_up_to_gross():

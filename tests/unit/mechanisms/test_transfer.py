@@ -205,3 +205,16 @@ def test_a_constant_hazard_accumulated_against_an_exponential_gives_that_yearly_
     assert np.mean(draws <= step) == pytest.approx(0.1, abs=0.003)
     assert np.mean(draws <= 3 * step) == pytest.approx(1 - 0.9**3, abs=0.003)
     assert rules.hazard_increment(np.array(1.0)) == np.inf
+
+
+def test_gumbel_written_in_place_is_bit_identical_to_the_gumbel_returned():
+    from cnyx_sim.mechanisms.transfer import gumbel
+
+    uniforms = np.random.default_rng(4).random((50, 16)) * (1 - 1e-12) + 1e-300
+    expected = gumbel(uniforms)
+    in_place = uniforms.copy()
+    assert gumbel(in_place, out=in_place) is in_place
+    np.testing.assert_array_equal(in_place.view(np.uint64), expected.view(np.uint64))
+    elsewhere = np.empty_like(uniforms)
+    gumbel(uniforms, out=elsewhere)
+    np.testing.assert_array_equal(elsewhere.view(np.uint64), expected.view(np.uint64))
