@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cnyx_sim.scenario.errors import ScenarioError, format_key_path
+from tests.strategies import yaml_documents, yaml_texts, yaml_values
 from cnyx_sim.scenario.yaml_io import (
     ResolvedScenarioDoc,
     load_yaml_file,
@@ -453,22 +454,8 @@ def test_pydantic_union_member_names_stripped_from_key_path(tmp_path):
 
 # -- property test ------------------------------------------------------------------------
 
-leaves = st.one_of(
-    st.integers(),
-    st.floats(allow_nan=False),
-    st.text(max_size=20),
-)
-keys = st.text(max_size=10)
-nested = st.recursive(
-    leaves,
-    lambda children: st.dictionaries(keys, children, max_size=4),
-    max_leaves=20,
-)
-documents = st.dictionaries(keys, nested, max_size=5)
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(document=documents)
+@given(document=yaml_documents)
 def test_load_round_trips_safe_dump_and_every_key_path_has_a_line(tmp_path, document):
     path = tmp_path / "prop.yaml"
     # Default (escaping) dump: with allow_unicode=True pyyaml itself does not
@@ -478,3 +465,29 @@ def test_load_round_trips_safe_dump_and_every_key_path_has_a_line(tmp_path, docu
     assert data == document
     assert set(lines) == all_key_paths(document)
     assert all(isinstance(line, int) and line >= 1 for line in lines.values())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(document=yaml_documents, shared=yaml_values.filter(lambda v: isinstance(v, (list, dict))))
+def test_a_value_used_twice_is_dumped_as_anchor_and_alias_and_loads_back(tmp_path, document, shared):
+    document = {**document, "first use": shared, "second use": shared}  # the same object: safe_dump aliases it
+    text = yaml.safe_dump(document)
+    assert "&id" in text and "*id" in text  # the case being protected
+    path = tmp_path / "alias.yaml"
+    path.write_text(text, encoding="utf-8")
+    data, lines = load_yaml_file(path)
+    assert data == document
+    assert set(lines) == all_key_paths(document)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=yaml_texts())
+def test_anchors_merge_keys_and_null_spellings_load_as_the_yaml_spec_says_with_the_written_lines(tmp_path, case):
+    path = tmp_path / "merge.yaml"
+    path.write_text(case.text, encoding="utf-8")
+    data, lines = load_yaml_file(path)
+    assert data == case.data
+    assert data == yaml.safe_load(case.text)
+    assert set(lines) == all_key_paths(case.data)
+    for key_path, line in case.key_lines.items():
+        assert lines[key_path] == line, key_path
