@@ -149,3 +149,23 @@ def test_t12_offset_phases_in_with_the_capacity_schedule_and_never_goes_below_ze
     rate, share = np.array([0.2, 0.2]), np.array([0.12, 0.5])
     rates = [rules.incumbent_investment_rate(rate, share, schedule, t).tolist() for t in (1, 2, 3, 4, 10)]
     assert rates == [pytest.approx(r) for r in ([0.2, 0.2], [0.2, 0.2], [0.14, 0.0], [0.08, 0.0], [0.08, 0.0])]
+
+
+def test_nested_logit_with_nest_parameter_below_one_and_unequal_utilities_hand_computed():
+    # mu = 0.5, V = (0, ln 2), V0 = 0: exp(V / mu) = (1, 4), IV = 0.5 ln 5, P(region) = sqrt(5) / (sqrt(5) + 1);
+    # inside the nest the units split 1:4. Ignoring mu (mu = 1) would give P(region) = 3/4 and a 1:2 split.
+    probabilities = rules.nested_logit_probabilities(np.array([0.0, math.log(2.0)]), np.array(0.0), 0.5)
+    p_region = math.sqrt(5.0) / (math.sqrt(5.0) + 1.0)
+    assert probabilities == pytest.approx([p_region / 5, 4 * p_region / 5, 1.0 - p_region], rel=1e-12)
+
+
+def test_inclusive_value_with_nest_parameter_below_one_hand_computed():
+    # IV = mu ln sum exp(V / mu) = 0.5 ln(1 + 4) for V = (0, ln 2); an unavailable (-inf) alternative adds nothing
+    value = rules.inclusive_value(np.array([0.0, math.log(2.0), -np.inf]), 0.5)
+    assert value == pytest.approx(0.5 * math.log(5.0), rel=1e-12)
+
+
+def test_outside_utility_with_nest_parameter_below_one_hand_computed():
+    # V0 = IV - ln(s / (1 - s)) = 0.5 ln 5 - ln(0.25 / 0.75)
+    v0 = rules.calibrate_outside_utility(np.array([0.0, math.log(2.0)]), 0.5, np.array(0.25))
+    assert float(v0) == pytest.approx(0.5 * math.log(5.0) + math.log(3.0), rel=1e-12)
