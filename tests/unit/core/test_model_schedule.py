@@ -80,3 +80,22 @@ def test_agents_set_packages_within_the_bounds_of_the_year_the_packages_apply_to
     model = CnyxModel(tiny.base(), params, seed=1)
     model.step()
     np.testing.assert_allclose(model.policies.land_discount, [0.3, 0.3])
+
+
+def test_taxes_are_levied_on_nominal_value_added_in_a_year_when_prices_are_not_one(tiny):
+    # The tiny world's deflator grows 10 %/yr with no shock, so P_2022 = 1.1 and P_2023 = 1.21 (X1). Taxes
+    # (F1)-(F4) are on P x real value added; the city keeps its local share (F5) less the province's take (F6).
+    model = CnyxModel(tiny.base(), tiny.params(), seed=1)
+    for year, price in ((2022, 1.1), (2023, 1.21)):
+        model.step()
+        s = model.state
+        assert s.year == year and s.price_index == pytest.approx(price, rel=1e-15)
+        nominal = price * s.va_real  # [city, sector]; alpha 0.5, VAT 0.1, profit 0.2 at CIT 0.25, PIT 0.1, prop 0.02
+        expected = np.stack([0.1 * nominal, 0.25 * 0.2 * nominal, 0.1 * 0.5 * nominal, 0.02 * nominal],
+                            axis=-1).sum(axis=1)  # [city, tax]
+        np.testing.assert_allclose(s.tax_gross, expected, rtol=1e-13)
+        city_part = expected * np.array([0.5, 0.4, 0.4, 1.0]) * (1.0 - np.array([0.2, 0.5]))[:, None]
+        np.testing.assert_allclose(s.tax_city, city_part, rtol=1e-13)
+        t = year - 2021
+        np.testing.assert_allclose(model.recorder.by_city["tax_revenue_gross"][t], expected.sum(axis=1), rtol=1e-13)
+        np.testing.assert_allclose(model.recorder.by_sector["va_nominal"][t], nominal, rtol=1e-15)
