@@ -66,3 +66,16 @@ def test_tables_without_the_fiscal_variables_are_not_checked(good):
     assert check_accounting({"trajectories": without_fiscal_block}) is None
     with pytest.raises(AccountingError):
         check_accounting({"trajectories": bad})
+
+
+def test_nothing_to_check_is_not_an_error(good):
+    assert check_accounting({}) is None  # no trajectories at all
+    traj = good["trajectories"]
+    assert check_accounting({"trajectories": traj.iloc[:0]}) is None  # an empty table
+    assert check_accounting({"trajectories": traj[traj["variable"] == "gdp_real"]}) is None  # no checked variable
+
+
+def test_trajectories_without_a_ledger_are_still_checked(good):
+    assert check_accounting({"trajectories": good["trajectories"]}) is None
+    with pytest.raises(AccountingError, match="region debt"):
+        check_accounting({"trajectories": broken(good, "debt", "cnyx", 2028, 1.0)["trajectories"]})

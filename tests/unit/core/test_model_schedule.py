@@ -99,3 +99,22 @@ def test_taxes_are_levied_on_nominal_value_added_in_a_year_when_prices_are_not_o
         t = year - 2021
         np.testing.assert_allclose(model.recorder.by_city["tax_revenue_gross"][t], expected.sum(axis=1), rtol=1e-13)
         np.testing.assert_allclose(model.recorder.by_sector["va_nominal"][t], nominal, rtol=1e-15)
+
+
+def test_without_a_sharing_section_the_fiscal_block_is_neutral_even_with_projects_and_packages(tiny):
+    # No sharing section: no agreements, no debt, no costs of the packages projects get, so the budget reduces to
+    # (F7) on the revenue where it is collected, the balance is zero and credited GDP is official GDP.
+    inc = tiny.incentives(land_discount=np.array([0.3, 0.3]), tax_rebate=np.array([0.2, 0.2]))
+    params = tiny.params(transfer=tiny.transfer(arrival_rate=np.array([[5.0, 5.0]]), incentives=inc), sharing=None)
+    model = CnyxModel(tiny.base(), params, seed=3)
+    while model.running:
+        model.step()
+    assert len(model.transfer.book) > 0 and (model.transfer.book.host >= 0).any()
+    rec = model.recorder.by_city
+    for name in ("incentive_cost", "debt", "budget_balance", "sharing_paid", "sharing_received"):
+        np.testing.assert_allclose(rec[name], 0.0, atol=1e-12, err_msg=name)  # revenues are ~10 亿元
+    np.testing.assert_array_equal(rec["tax_local_after_sharing"], rec["tax_local_collected"])
+    np.testing.assert_allclose(rec["public_investment"][1:],
+                               rec["public_investment_share"][1:] * rec["tax_local_collected"][1:], rtol=1e-14)
+    np.testing.assert_allclose(rec["gdp_credited_nominal"], model.recorder.by_sector["va_nominal"].sum(axis=2),
+                               rtol=1e-14)

@@ -255,3 +255,11 @@ def test_activity_table_take_keeps_the_rows_asked_for_in_that_order():
     subset = table.take(np.array([2, 0]))
     assert subset.host.tolist() == [2, 0]
     np.testing.assert_array_equal(subset.city_taxes, table.city_taxes[[2, 0]])
+
+
+def test_an_empty_activity_table_has_the_column_types_of_a_built_one():
+    empty, built = ActivityTable.empty(4), ActivityTable.build(np.ones((1, 4)))
+    for name in vars(built):
+        assert getattr(empty, name).dtype == getattr(built, name).dtype, name
+        assert len(getattr(empty, name)) == 0, name
+    assert empty.city_taxes.shape == (0, 4) and empty.base_city_taxes.shape == (0, 4)
