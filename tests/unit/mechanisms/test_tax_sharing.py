@@ -263,3 +263,14 @@ def test_an_empty_activity_table_has_the_column_types_of_a_built_one():
         assert getattr(empty, name).dtype == getattr(built, name).dtype, name
         assert len(getattr(empty, name)) == 0, name
     assert empty.city_taxes.shape == (0, 4) and empty.base_city_taxes.shape == (0, 4)
+
+
+def test_build_gives_columns_passed_as_lists_the_tables_types_and_names_unknown_columns():
+    table = ActivityTable.build([[1, 2, 3, 4]], full_production_year=[2025.0], is_government_led=[1], host=[1.0],
+                                value_added_nominal=[3])
+    assert table.city_taxes.dtype == float and table.value_added_nominal.dtype == float
+    assert table.full_production_year.dtype == table.host.dtype == ActivityTable.empty(4).host.dtype
+    assert table.is_government_led.dtype == bool and table.is_government_led.tolist() == [True]
+    assert table.host.tolist() == [1] and table.full_production_year.tolist() == [2025]
+    with pytest.raises(TypeError, match=r"unknown ActivityTable columns: \['colour'\]"):
+        ActivityTable.build(np.ones((1, 4)), colour=[1])
