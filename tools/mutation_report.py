@@ -139,6 +139,26 @@ def write(results: dict[str, dict[str, str]], wall_time: float | None, command: 
     print(f"wrote {REPORT.relative_to(ROOT)} ({missing} survivors without a verdict)")
 
 
+def verify(names: list[str] | None = None) -> int:
+    """Run each ``killed by <test>`` verdict's test against its mutant (the mutated code in ``mutants/src``, the
+    tests of the working tree) and report claims the test does not back; returns the number of such claims."""
+    import subprocess
+
+    verdicts = yaml.safe_load(VERDICTS.read_text(encoding="utf-8")) or {}
+    claims = {n: v.removeprefix("killed by ").strip() for n, v in verdicts.items()
+              if v.startswith("killed by") and (not names or n in names)}
+    env = {**os.environ, "PYTHONPATH": str(MUTANTS / "src")}
+    wrong = 0
+    for name, test in sorted(claims.items()):
+        proc = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", test],
+                              cwd=ROOT, env={**env, "MUTANT_UNDER_TEST": name}, capture_output=True, text=True)
+        ok = proc.returncode == 1
+        wrong += not ok
+        print(f"{'ok  ' if ok else 'FAIL'} {name} <- {test}" + ("" if ok else f" (pytest exit {proc.returncode})"))
+    print(f"{len(claims) - wrong}/{len(claims)} claimed kills confirmed")
+    return wrong
+
+
 def save_before(results: dict[str, dict[str, str]]) -> None:
     data = {
         "modules": {m: summary(s) for m, s in results.items() if summary(s)["not_checked"] < len(s)},
@@ -153,8 +173,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wall-time", type=float, help="seconds the mutmut run took")
     parser.add_argument("--command", default="make mutation", help="the command that produced the results")
     parser.add_argument("--save-before", action="store_true", help="store these results as the 'before' scores")
+    parser.add_argument("--verify", nargs="*", metavar="MUTANT",
+                        help="run each 'killed by' test against its mutant (all, or the mutants named) and stop")
     args = parser.parse_args(argv)
     os.chdir(ROOT)
+    if args.verify is not None:
+        return 1 if verify(args.verify) else 0
     results = load_results()
     if not results:
         print("no mutmut results under mutants/: run `make mutation` first", file=sys.stderr)
