@@ -169,3 +169,9 @@ def test_outside_utility_with_nest_parameter_below_one_hand_computed():
     # V0 = IV - ln(s / (1 - s)) = 0.5 ln 5 - ln(0.25 / 0.75)
     v0 = rules.calibrate_outside_utility(np.array([0.0, math.log(2.0)]), 0.5, np.array(0.25))
     assert float(v0) == pytest.approx(0.5 * math.log(5.0) + math.log(3.0), rel=1e-12)
+
+
+def test_a_closed_project_is_in_the_closed_stage_whatever_its_age():
+    ages = np.array([0, 1, 3, 9])
+    stages = rules.stage_at_age(ages, 1, 2, np.array([True, False, True, True]))
+    assert [rules.STAGES[s] for s in stages] == ["closed", "construction", "closed", "closed"]
