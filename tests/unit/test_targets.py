@@ -107,10 +107,12 @@ def test_targets_are_scored_only_when_the_run_covers_their_years():
 
 def test_a_missing_ledger_variable_is_a_clear_error():
     series = region_series()
-    with pytest.raises(ValueError, match="'credited' needs variable 'gdp_credited_nominal'"):
+    with pytest.raises(ValueError, match="^targets ledger 'credited' needs variable 'gdp_credited_nominal' in the "
+                                         "trajectories$"):
         score_region_series({k: v for k, v in series.items() if k != "gdp_credited_nominal"}, "s", 0,
                             section(ledger="credited"), national(), 2021, 2036)
-    with pytest.raises(ValueError, match="'official' needs variable 'industry_va_real'"):
+    with pytest.raises(ValueError, match="^targets ledger 'official' needs variable 'industry_va_real' in the "
+                                         "trajectories$"):
         score_region_series({k: v for k, v in series.items() if k != "industry_va_real"}, "s", 0, section(),
                             national(), 2021, 2036)
 
