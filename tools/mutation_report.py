@@ -159,6 +159,33 @@ def verify(names: list[str] | None = None) -> int:
     return wrong
 
 
+def attribute(tests: str, pattern: str) -> None:
+    """For every survivor without a verdict whose name matches ``pattern`` (fnmatch), run ``tests`` against it and,
+    if one fails, append ``killed by <first failing test>`` to the verdicts file (a helper for writing verdicts)."""
+    import fnmatch
+    import re
+    import subprocess
+
+    verdicts = yaml.safe_load(VERDICTS.read_text(encoding="utf-8")) or {}
+    before = json.loads(BEFORE.read_text(encoding="utf-8")) if BEFORE.is_file() else {"survivors": {}}
+    names = {n for names in before["survivors"].values() for n in names}
+    names |= {n for statuses in load_results().values() for n, st in statuses.items() if st in ("survived", "no tests")}
+    todo = sorted(n for n in names if n not in verdicts and fnmatch.fnmatch(n, pattern))
+    env = {**os.environ, "PYTHONPATH": str(MUTANTS / "src")}
+    added = []
+    for name in todo:
+        proc = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-rf", "-p", "no:cacheprovider",
+                               *tests.split()], cwd=ROOT, env={**env, "MUTANT_UNDER_TEST": name},
+                              capture_output=True, text=True)
+        failed = re.search(r"^FAILED (\S+)", proc.stdout, flags=re.MULTILINE)
+        print(f"{name}: {'killed by ' + failed.group(1) if failed else 'not killed'}")
+        if failed:
+            added.append(f'{name}: "killed by {failed.group(1)}"')
+    if added:
+        with VERDICTS.open("a", encoding="utf-8") as handle:
+            handle.write("\n".join(added) + "\n")
+
+
 def save_before(results: dict[str, dict[str, str]]) -> None:
     data = {
         "modules": {m: summary(s) for m, s in results.items() if summary(s)["not_checked"] < len(s)},
@@ -175,8 +202,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--save-before", action="store_true", help="store these results as the 'before' scores")
     parser.add_argument("--verify", nargs="*", metavar="MUTANT",
                         help="run each 'killed by' test against its mutant (all, or the mutants named) and stop")
+    parser.add_argument("--attribute", nargs=2, metavar=("TESTS", "PATTERN"),
+                        help="try TESTS (space-separated paths) on the survivors without a verdict matching PATTERN "
+                             "and write 'killed by' verdicts for those a test kills; then stop")
     args = parser.parse_args(argv)
     os.chdir(ROOT)
+    if args.attribute:
+        attribute(*args.attribute)
+        return 0
     if args.verify is not None:
         return 1 if verify(args.verify) else 0
     results = load_results()
