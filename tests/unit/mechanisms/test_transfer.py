@@ -175,3 +175,30 @@ def test_a_closed_project_is_in_the_closed_stage_whatever_its_age():
     ages = np.array([0, 1, 3, 9])
     stages = rules.stage_at_age(ages, 1, 2, np.array([True, False, True, True]))
     assert [rules.STAGES[s] for s in stages] == ["closed", "construction", "closed", "closed"]
+
+
+def test_unit_and_park_utilities_t4_t5_hand_computed_with_every_coefficient_distinct():
+    b = {"cluster": 1.5, "wage": -0.5, "land": 2.0, "rebate": 3.0, "service": 0.7, "access": 0.25, "origin_time": 0.1}
+    cluster = np.array([[math.e, 0.0], [1.0, 1.0]])  # [sector, unit]; no cluster at all is floored at 1e-9
+    times = np.array([[1.0, 2.0], [0.0, 0.0]])  # [origin, unit]
+    v = rules.unit_utilities(cluster, np.array([1.0, math.e]), np.array([0.5, 0.0]), np.array([0.2, 0.0]),
+                             np.array([0.4, 1.0]), np.array([math.e**2, 1.0]), times, b)
+    assert v.shape == (2, 2, 2)  # [origin, sector, unit]
+    unit0 = -2.0 * math.log(0.5) + 3.0 * 0.2 + 0.7 * 0.4 + 0.25 * 2.0  # wage 1 and ln 1 = 0
+    unit1 = -0.5 * 1.0 + 0.7 * 1.0
+    for o in range(2):
+        assert v[o, 0, 0] == pytest.approx(1.5 + unit0 - 0.1 * times[o, 0], rel=1e-12)
+        assert v[o, 0, 1] == pytest.approx(1.5 * math.log(1e-9) + unit1 - 0.1 * times[o, 1], rel=1e-12)
+        assert v[o, 1, 0] == pytest.approx(unit0 - 0.1 * times[o, 0], rel=1e-12)
+    # (T5): a park hosted by unit 1, open to sector 0 only, with origin-specific bonuses
+    alt = rules.alternative_utilities(v, np.array([1]), np.array([[True], [False]]), np.array([[0.3], [0.8]]))
+    assert alt.shape == (2, 2, 3)
+    np.testing.assert_array_equal(alt[:, :, :2], v)
+    assert alt[0, 0, 2] == pytest.approx(v[0, 0, 1] + 0.3) and alt[1, 0, 2] == pytest.approx(v[1, 0, 1] + 0.8)
+    assert np.all(alt[:, 1, 2] == -np.inf)
+
+
+def test_arrivals_t2_are_poisson_draws_at_the_pushed_rate_from_the_given_stream():
+    rate, push = np.array([[2.0, 0.5], [10.0, 0.0]]), np.array([1.5, 0.2])
+    counts = rules.arrival_counts(rate, push, np.random.default_rng(11))
+    np.testing.assert_array_equal(counts, np.random.default_rng(11).poisson(rate * push[:, None]))
