@@ -148,6 +148,11 @@ def verify(names: list[str] | None = None) -> int:
     claims = {n: v.removeprefix("killed by ").strip() for n, v in verdicts.items()
               if v.startswith("killed by") and (not names or n in names)}
     env = {**os.environ, "PYTHONPATH": str(MUTANTS / "src")}
+    tests = sorted(set(claims.values()))
+    clean = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests], cwd=ROOT,
+                           env={**env, "MUTANT_UNDER_TEST": ""}, capture_output=True, text=True)
+    if tests and clean.returncode != 0:
+        raise SystemExit(f"the claimed tests fail without a mutant: fix them first\n{clean.stdout[-2000:]}")
     wrong = 0
     for name, test in sorted(claims.items()):
         proc = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", test],
@@ -172,6 +177,10 @@ def attribute(tests: str, pattern: str) -> None:
     names |= {n for statuses in load_results().values() for n, st in statuses.items() if st in ("survived", "no tests")}
     todo = sorted(n for n in names if n not in verdicts and fnmatch.fnmatch(n, pattern))
     env = {**os.environ, "PYTHONPATH": str(MUTANTS / "src")}
+    clean = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests.split()],
+                           cwd=ROOT, env={**env, "MUTANT_UNDER_TEST": ""}, capture_output=True, text=True)
+    if clean.returncode != 0:
+        raise SystemExit(f"{tests} fail without a mutant: fix them first\n{clean.stdout[-2000:]}")
     added = []
     for name in todo:
         proc = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-rf", "-p", "no:cacheprovider",

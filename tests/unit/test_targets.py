@@ -28,7 +28,7 @@ def region_series(end: int = 2036) -> dict[str, pd.Series]:
     years = np.arange(2021, end + 1)
     growth = np.array([0.0] + INDUSTRY_GROWTH + [0.02] * (len(years) - 5))[: len(years)]
     industry = 100.0 * np.cumprod(1.0 + growth)
-    gdp_real = 1000.0 * 1.06 ** (years - 2021)
+    gdp_real = 1000.0 * np.where(years > 2021, 1.10 * 1.06 ** (years - 2022), 1.0)  # +10 % in 2022, then +6 %/yr
     return {
         "gdp_nominal": pd.Series(np.where(years == 2025, 19000.0, 1.0), index=years),
         "gdp_credited_nominal": pd.Series(np.where(years == 2025, 18000.0, 1.0), index=years),
@@ -40,9 +40,10 @@ def region_series(end: int = 2036) -> dict[str, pd.Series]:
 
 
 def national(end: int = 2036) -> np.ndarray:
-    growth = np.full(end - 2021 + 1, 0.05)
-    growth[0] = 0.5  # the base year's own rate never enters the window
-    growth[2036 - 2021:] = 0.9  # nor do years after 2035
+    years = np.arange(2021, end + 1)
+    growth = np.select([years == 2021, years == 2022, years == 2035, years > 2035], [0.5, 0.10, 0.0, 0.9], 0.05)
+    # 2022 and 2035, the ends of the window, differ from the rest; the base year's own rate (2021) and the years
+    # after 2035 never enter it
     return growth
 
 
@@ -69,14 +70,15 @@ def test_every_target_value_threshold_and_verdict_hand_computed():
     assert rows.loc["industry_va_real_growth_2021_2025", "threshold"] == 0.10
     assert rows.loc["above_scale_industry_va_growth_2021_2025", "met"]  # 11.5 % >= 10 %
     assert rows.loc["industry_va_real_growth_2021_2025", "met"]  # 10.4 % >= 10 %
-    # growth pole: 6 %/yr real against the national 5 %/yr of 2022-2035 (not 2021's 50 % nor 2036's 90 %)
-    assert rows.loc["growth_pole_2035", "value"] == pytest.approx(0.06, rel=1e-12)
-    assert rows.loc["growth_pole_2035", "threshold"] == pytest.approx(0.05, rel=1e-12)
+    # growth pole: real growth 2021-2035 against the national growth of 2022-2035 (not 2021's 50 % nor 2036's 90 %)
+    assert rows.loc["growth_pole_2035", "value"] == pytest.approx((1.10 * 1.06**13) ** (1 / 14) - 1, rel=1e-12)
+    assert rows.loc["growth_pole_2035", "threshold"] == pytest.approx((1.10 * 1.05**12) ** (1 / 14) - 1, rel=1e-12)
     assert rows.loc["growth_pole_2035", "met"]
     # population back at its 2021 level: ratio 1, met (>=)
     assert rows.loc["population_attraction_2035", ["value", "threshold"]].tolist() == [1.0, 1.0]
     assert rows.loc["population_attraction_2035", "met"]
-    share_2021, share_2035 = 100.0 / 1000.0, region_series()["industry_va_real"][2035] / (1000 * 1.06 ** 14)
+    share_2021 = 100.0 / 1000.0
+    share_2035 = region_series()["industry_va_real"][2035] / (1000 * 1.10 * 1.06**13)
     assert rows.loc["industry_share_2035", "value"] == pytest.approx(share_2035, rel=1e-12)
     assert rows.loc["industry_share_2035", "threshold"] == pytest.approx(share_2021, rel=1e-12)
     assert not rows.loc["industry_share_2035", "met"]  # industry grows slower than GDP after 2025
