@@ -202,3 +202,8 @@ def test_arrivals_t2_are_poisson_draws_at_the_pushed_rate_from_the_given_stream(
     rate, push = np.array([[2.0, 0.5], [10.0, 0.0]]), np.array([1.5, 0.2])
     counts = rules.arrival_counts(rate, push, np.random.default_rng(11))
     np.testing.assert_array_equal(counts, np.random.default_rng(11).poisson(rate * push[:, None]))
+
+
+def test_relocation_hazard_t7_is_a_probability_even_when_the_pull_elsewhere_is_huge():
+    hazard = rules.relocation_hazard(np.array([10.0, 0.0]), np.array([0.0, 0.0]), 0.5, 1.0)
+    assert hazard.tolist() == [1.0, 0.5]  # 0.5 e^10 capped at 1
