@@ -274,3 +274,13 @@ def test_build_gives_columns_passed_as_lists_the_tables_types_and_names_unknown_
     assert table.host.tolist() == [1] and table.full_production_year.tolist() == [2025]
     with pytest.raises(TypeError, match=r"unknown ActivityTable columns: \['colour'\]"):
         ActivityTable.build(np.ones((1, 4)), colour=[1])
+
+
+def test_unit_zero_is_a_unit_like_any_other_as_origin_and_as_referral():
+    # Unit 0 (the first in the model's order) as the origin of a relocation and as the first-negotiating unit of
+    # activities hosted by unit 2: both are cross-unit, so both rules share with unit 0.
+    activities = ActivityTable.build([[4.0, 0, 0, 0]] * 2, host=[2, 2], origin=[0, -1], referral=[-1, 0])
+    for kind, expected in ((KIND_ALL_CROSS_UNIT, [4.0, 0.0, 0.0]), (KIND_REFERRAL, [2.0, 0.0, 0.0])):
+        agreements = AgreementSet.from_records([dict(kind=kind, split=0.5, is_increment_only=False)], N_TAXES)
+        result = share_taxes(activities, agreements, 2025, None, ALWAYS, 3, 0)
+        np.testing.assert_allclose(result.received[:, 0], expected, err_msg=str(kind))
