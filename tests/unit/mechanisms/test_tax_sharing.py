@@ -284,3 +284,11 @@ def test_unit_zero_is_a_unit_like_any_other_as_origin_and_as_referral():
         agreements = AgreementSet.from_records([dict(kind=kind, split=0.5, is_increment_only=False)], N_TAXES)
         result = share_taxes(activities, agreements, 2025, None, ALWAYS, 3, 0)
         np.testing.assert_allclose(result.received[:, 0], expected, err_msg=str(kind))
+
+
+def test_a_park_agreement_covers_its_own_park_only():
+    activities = ActivityTable.build([[4.0, 0, 0, 0]] * 3, host=[0, 0, 0], park=[0, 1, -1])
+    agreements = AgreementSet.from_records([dict(park=0, partner_unit=1, split=0.5, is_increment_only=False)],
+                                           N_TAXES)
+    result = share_taxes(activities, agreements, 2025, None, ALWAYS, 2, 0)
+    np.testing.assert_allclose(result.transfers[0, :, 0], [2.0, 0.0, 0.0])
