@@ -54,3 +54,10 @@ def test_market_access_hand_computed():
     times = np.array([[0.0, 1.0, 2.0]])
     expected = 100 + 50 * math.exp(-1) + 1000 * math.exp(-2)
     assert infra.market_access(mass, times, 1.0) == pytest.approx([expected])
+
+
+def test_each_event_gets_its_own_uniform_from_the_events_stream():
+    p = np.full(40, 0.5)
+    drawn = infra.draw_event_occurrence(p, np.random.default_rng(8))
+    np.testing.assert_array_equal(drawn, np.random.default_rng(8).random(40) < 0.5)
+    assert 0 < drawn.sum() < 40  # independent events: some happen, some do not

@@ -207,3 +207,15 @@ def test_arrivals_t2_are_poisson_draws_at_the_pushed_rate_from_the_given_stream(
 def test_relocation_hazard_t7_is_a_probability_even_when_the_pull_elsewhere_is_huge():
     hazard = rules.relocation_hazard(np.array([10.0, 0.0]), np.array([0.0, 0.0]), 0.5, 1.0)
     assert hazard.tolist() == [1.0, 0.5]  # 0.5 e^10 capped at 1
+
+
+def test_push_factor_t1_is_relative_to_the_regions_wage_index_hand_computed():
+    # origin wages +32 %, region wages +10 %: (1.32 / 1.1)^2 = 1.44; land index 0.81^0.5 = 0.9
+    push = rules.push_factor(np.array([1.32, 1.1]), 1.1, np.array([0.81, 1.0]), 2.0, 0.5)
+    assert push == pytest.approx([1.44 * 0.9, 1.0], rel=1e-12)
+
+
+def test_t12_share_of_a_sector_with_less_than_one_yi_yuan_of_value_added():
+    share = rules.expected_project_investment_share(np.array([[1.0]]), np.array([0.5]), np.array([0.2]),
+                                                    np.array([0.5]))
+    assert share.tolist() == pytest.approx([0.2])  # 1 x 0.5 x 0.2 / 0.5
