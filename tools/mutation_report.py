@@ -5,8 +5,8 @@ mutants (``docs/mutation-verdicts.yaml``: mutant name -> ``killed by <test>`` or
 score of the first run, before the tests written for issue 13 (``docs/mutation-before.json``; ``--save-before``
 writes it from the current results). Run from the repository root after ``mutmut run``.
 
-Score of a module = (killed + timeout) / (mutants - skipped): a mutant no selected test reaches ("no tests")
-counts as not killed.
+Score of a module = (killed + timeout) / mutants run (mutants not run are left out; a mutant no selected test
+reaches, "no tests", counts as run and not killed).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def load_results() -> dict[str, dict[str, str]]:
 
 def summary(statuses: dict[str, str]) -> dict[str, float | int]:
     count = Counter(statuses.values())
-    tested = len(statuses) - count["skipped"]
+    tested = len(statuses) - count["skipped"] - count["not checked"]
     killed = count["killed"] + count["timeout"]
     return {"mutants": len(statuses), "killed": count["killed"], "timeout": count["timeout"],
             "survived": count["survived"], "no_tests": count["no tests"], "not_checked": count["not checked"],
@@ -92,7 +92,7 @@ def write(results: dict[str, dict[str, str]], wall_time: float | None, command: 
         "",
         "## Score per module",
         "",
-        "Score = (killed + timeout) / mutants (a mutant no selected test reaches counts as not killed). "
+        "Score = (killed + timeout) / mutants run (a mutant no selected test reaches counts as not killed). "
         f"Target: {TARGET:.0%} per module. *Before*: the first run, with the tests as they were before issue 13's "
         "new tests.",
         "",
