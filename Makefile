@@ -14,7 +14,7 @@ PY_STAMP := $(VENV)/.python-$(PY_ID)
 RUN_STAMP := $(VENV)/.installed-run-$(DEPS_ID)
 DEV_STAMP := $(VENV)/.installed-dev-$(DEPS_ID)
 
-.PHONY: setup setup-run run test validate clean
+.PHONY: setup setup-run run test validate clean mutation
 
 # `make setup`: the venv with the development extras (tests, notebooks, plots, SALib, EMA, Dask).
 setup: $(DEV_STAMP)
@@ -49,5 +49,20 @@ validate: $(RUN_STAMP)
 test: $(DEV_STAMP)
 	$(BIN)/python -m pytest -q
 
+# Mutation testing (docs/mutation-method.md): a fresh mutmut run over MUTATE (mutant name patterns; empty = all
+# of [tool.mutmut] only_mutate, the batch store included), then docs/mutation.md. Not part of `make test` or CI.
+MUTATION_STAMP := $(VENV)/.mutation-$(DEPS_ID)
+MUTATE ?= cnyx_sim.mechanisms.* cnyx_sim.checks.* cnyx_sim.targets.* cnyx_sim.core.*
+
+$(MUTATION_STAMP): $(DEV_STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,mutation]"
+	touch $@
+
+mutation: $(MUTATION_STAMP)
+	rm -rf mutants
+	start=$$(date +%s); \
+	$(BIN)/mutmut run --max-children 2 $(foreach m,$(MUTATE),"$(m)") > mutants.log 2>&1 || { tail -30 mutants.log; exit 1; }; \
+	$(BIN)/python tools/mutation_report.py --wall-time $$(( $$(date +%s) - start )) --command "make mutation MUTATE='$(MUTATE)'"
+
 clean:
-	rm -rf $(VENV) .venv-* .pytest_cache .hypothesis build dist results/*/
+	rm -rf $(VENV) .venv-* .pytest_cache .hypothesis build dist results/*/ mutants mutants.log

@@ -79,3 +79,13 @@ def test_new_borrowing_beyond_the_limit_happens_only_after_public_investment_is_
     # budget identity: revenue = spending + balance
     spending = out.current_spending + out.public_investment + out.incentive_cost + out.interest
     assert (out.revenue - spending)[0] == pytest.approx(out.balance[0], abs=1e-9 * max(1.0, revenue + debt))
+
+
+def test_a_breach_of_the_borrowing_limit_by_less_than_one_yi_yuan_is_flagged_and_one_at_the_limit_is_not():
+    # revenue 100, limit 1.2 -> 120; debt 119.5 at 0 % interest; incentives 35.5 exceed the planned investment 35:
+    # investment is cut to 0 and debt ends at 119.5 + 0.5 = 120 (at the limit), or 120.4 with incentives 35.9
+    at_limit = one(incentive=35.5, debt=119.5, interest=0.0)
+    assert at_limit.public_investment[0] == 0.0 and at_limit.debt[0] == pytest.approx(120.0)
+    assert not at_limit.is_over_limit[0]
+    over = one(incentive=35.9, debt=119.5, interest=0.0)
+    assert over.debt[0] == pytest.approx(120.4) and over.is_over_limit[0]

@@ -205,3 +205,61 @@ def test_a_constant_hazard_accumulated_against_an_exponential_gives_that_yearly_
     assert np.mean(draws <= step) == pytest.approx(0.1, abs=0.003)
     assert np.mean(draws <= 3 * step) == pytest.approx(1 - 0.9**3, abs=0.003)
     assert rules.hazard_increment(np.array(1.0)) == np.inf
+
+
+def test_nested_logit_with_nest_parameter_below_one_and_unequal_utilities_hand_computed():
+    # mu = 0.5, V = (0, ln 2), V0 = 0: exp(V / mu) = (1, 4), IV = 0.5 ln 5, P(region) = sqrt(5) / (sqrt(5) + 1);
+    # inside the nest the units split 1:4. Ignoring mu (mu = 1) would give P(region) = 3/4 and a 1:2 split.
+    probabilities = rules.nested_logit_probabilities(np.array([0.0, math.log(2.0)]), np.array(0.0), 0.5)
+    p_region = math.sqrt(5.0) / (math.sqrt(5.0) + 1.0)
+    assert probabilities == pytest.approx([p_region / 5, 4 * p_region / 5, 1.0 - p_region], rel=1e-12)
+
+
+def test_inclusive_value_with_nest_parameter_below_one_hand_computed():
+    # IV = mu ln sum exp(V / mu) = 0.5 ln(1 + 4) for V = (0, ln 2); an unavailable (-inf) alternative adds nothing
+    value = rules.inclusive_value(np.array([0.0, math.log(2.0), -np.inf]), 0.5)
+    assert value == pytest.approx(0.5 * math.log(5.0), rel=1e-12)
+
+
+def test_outside_utility_with_nest_parameter_below_one_hand_computed():
+    # V0 = IV - ln(s / (1 - s)) = 0.5 ln 5 - ln(0.25 / 0.75)
+    v0 = rules.calibrate_outside_utility(np.array([0.0, math.log(2.0)]), 0.5, np.array(0.25))
+    assert float(v0) == pytest.approx(0.5 * math.log(5.0) + math.log(3.0), rel=1e-12)
+
+
+def test_a_closed_project_is_in_the_closed_stage_whatever_its_age():
+    ages = np.array([0, 1, 3, 9])
+    stages = rules.stage_at_age(ages, 1, 2, np.array([True, False, True, True]))
+    assert [rules.STAGES[s] for s in stages] == ["closed", "construction", "closed", "closed"]
+
+
+def test_unit_and_park_utilities_t4_t5_hand_computed_with_every_coefficient_distinct():
+    b = {"cluster": 1.5, "wage": -0.5, "land": 2.0, "rebate": 3.0, "service": 0.7, "access": 0.25, "origin_time": 0.1}
+    cluster = np.array([[math.e, 0.0], [1.0, 1.0]])  # [sector, unit]; no cluster at all is floored at 1e-9
+    times = np.array([[1.0, 2.0], [0.0, 0.0]])  # [origin, unit]
+    v = rules.unit_utilities(cluster, np.array([1.0, math.e]), np.array([0.5, 0.0]), np.array([0.2, 0.0]),
+                             np.array([0.4, 1.0]), np.array([math.e**2, 1.0]), times, b)
+    assert v.shape == (2, 2, 2)  # [origin, sector, unit]
+    unit0 = -2.0 * math.log(0.5) + 3.0 * 0.2 + 0.7 * 0.4 + 0.25 * 2.0  # wage 1 and ln 1 = 0
+    unit1 = -0.5 * 1.0 + 0.7 * 1.0
+    for o in range(2):
+        assert v[o, 0, 0] == pytest.approx(1.5 + unit0 - 0.1 * times[o, 0], rel=1e-12)
+        assert v[o, 0, 1] == pytest.approx(1.5 * math.log(1e-9) + unit1 - 0.1 * times[o, 1], rel=1e-12)
+        assert v[o, 1, 0] == pytest.approx(unit0 - 0.1 * times[o, 0], rel=1e-12)
+    # (T5): a park hosted by unit 1, open to sector 0 only, with origin-specific bonuses
+    alt = rules.alternative_utilities(v, np.array([1]), np.array([[True], [False]]), np.array([[0.3], [0.8]]))
+    assert alt.shape == (2, 2, 3)
+    np.testing.assert_array_equal(alt[:, :, :2], v)
+    assert alt[0, 0, 2] == pytest.approx(v[0, 0, 1] + 0.3) and alt[1, 0, 2] == pytest.approx(v[1, 0, 1] + 0.8)
+    assert np.all(alt[:, 1, 2] == -np.inf)
+
+
+def test_relocation_hazard_t7_is_a_probability_even_when_the_pull_elsewhere_is_huge():
+    hazard = rules.relocation_hazard(np.array([10.0, 0.0]), np.array([0.0, 0.0]), 0.5, 1.0)
+    assert hazard.tolist() == [1.0, 0.5]  # 0.5 e^10 capped at 1
+
+
+def test_push_factor_t1_is_relative_to_the_national_wage_index_hand_computed():
+    # origin wages +32 %, national wages +10 %: (1.32 / 1.1)^2 = 1.44; land index 0.81^0.5 = 0.9
+    push = rules.push_factor(np.array([1.32, 1.1]), 1.1, np.array([0.81, 1.0]), 2.0, 0.5)
+    assert push == pytest.approx([1.44 * 0.9, 1.0], rel=1e-12)
