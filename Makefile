@@ -49,20 +49,19 @@ validate: $(RUN_STAMP)
 test: $(DEV_STAMP)
 	$(BIN)/python -m pytest -q
 
-# Mutation testing (docs/mutation-method.md): a fresh mutmut run over MUTATE (mutant name patterns; empty = all
-# of [tool.mutmut] only_mutate, the batch store included), then docs/mutation.md. Not part of `make test` or CI.
+# Mutation testing (docs/mutation-method.md): mutmut over each module of tools/mutation_run.py's PLAN (or the
+# MODULES named, e.g. MODULES="input_output checks"), each with only its tests, then docs/mutation.md from every
+# module's last run. Not part of `make test` or CI.
 MUTATION_STAMP := $(VENV)/.mutation-$(DEPS_ID)
-MUTATE ?= cnyx_sim.mechanisms.* cnyx_sim.checks.* cnyx_sim.targets.* cnyx_sim.core.*
+MODULES ?=
 
 $(MUTATION_STAMP): $(DEV_STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,mutation]"
 	touch $@
 
 mutation: $(MUTATION_STAMP)
-	rm -rf mutants
-	start=$$(date +%s); \
-	$(BIN)/mutmut run --max-children 2 $(foreach m,$(MUTATE),"$(m)") > mutants.log 2>&1 || { tail -30 mutants.log; exit 1; }; \
-	$(BIN)/python tools/mutation_report.py --wall-time $$(( $$(date +%s) - start )) --command "make mutation MUTATE='$(MUTATE)'"
+	$(BIN)/python tools/mutation_run.py $(MODULES)
+	$(BIN)/python tools/mutation_report.py
 
 clean:
-	rm -rf $(VENV) .venv-* .pytest_cache .hypothesis build dist results/*/ mutants mutants.log
+	rm -rf $(VENV) .venv-* .pytest_cache .hypothesis build dist results/*/ mutants mutants.log mutation-work

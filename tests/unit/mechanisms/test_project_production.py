@@ -1,0 +1,25 @@
+"""Projects as producers in their host city-sector (J1)-(J2), hand-computed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cnyx_sim.mechanisms import project_production as jp
+
+
+def test_j1_effective_capital_is_capacity_times_productivity_to_one_over_alpha_times_capital():
+    effective = jp.effective_capital(np.array([10.0, 10.0]), np.array([1.0, 0.5]), np.array([1.21, 8.0]),
+                                     np.array([0.5, 0.25]))
+    assert effective.tolist() == pytest.approx([1.21**2 * 10.0, 0.5 * 8.0**4 * 10.0], rel=1e-12)
+
+
+def test_projects_in_the_same_city_sector_add_up():
+    totals = jp.by_city_sector(np.array([1.0, 2.0, 4.0]), np.array([0, 0, 1]), np.array([1, 1, 0]), (2, 2))
+    assert totals.tolist() == [[0.0, 3.0], [4.0, 0.0]]
+
+
+def test_j2_a_projects_share_is_its_effective_capital_over_its_city_sectors_and_zero_where_there_is_none():
+    shares = jp.producer_shares(np.array([2.0, 6.0, 5.0]), np.array([0, 0, 1]), np.array([1, 1, 0]),
+                                np.array([[0.0, 10.0], [0.0, 0.0]]))
+    assert shares.tolist() == pytest.approx([0.2, 0.6, 0.0], rel=1e-12)
