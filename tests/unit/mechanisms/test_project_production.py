@@ -20,6 +20,13 @@ def test_projects_in_the_same_city_sector_add_up():
 
 
 def test_j2_a_projects_share_is_its_effective_capital_over_its_city_sectors_and_zero_where_there_is_none():
-    shares = jp.producer_shares(np.array([2.0, 6.0, 5.0]), np.array([0, 0, 1]), np.array([1, 1, 0]),
-                                np.array([[0.0, 10.0], [0.0, 0.0]]))
+    # a city-sector with less than 1 亿元 of effective capital is a city-sector like any other
+    shares = jp.producer_shares(np.array([0.1, 0.3, 5.0]), np.array([0, 0, 1]), np.array([1, 1, 0]),
+                                np.array([[0.0, 0.5], [0.0, 0.0]]))
     assert shares.tolist() == pytest.approx([0.2, 0.6, 0.0], rel=1e-12)
+
+
+def test_j2_a_negligible_project_gets_a_negligible_share_without_a_floating_point_error():
+    # the tests raise on floating-point errors: 1e-300 of effective capital in 1e10 is a share that underflows
+    share = jp.producer_shares(np.array([1e-300]), np.array([0]), np.array([0]), np.array([[1e10]]))
+    assert share[0] == pytest.approx(0.0, abs=1e-300)
