@@ -134,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     for module in modules:
         info = run_module(module, args.max_children)
         failed += info["exit_code"] != 0
+        # a module's first run is its 'before' score (kept in docs/mutation-before.json; later runs do not change it)
+        subprocess.run([sys.executable, str(ROOT / "tools" / "mutation_report.py"), "--save-before"], cwd=ROOT,
+                       stdout=subprocess.DEVNULL, check=False)
         print(f"{module}: {info['wall_seconds'] / 60:.1f} min, mutmut exit {info['exit_code']}"
               + ("" if info["exit_code"] == 0 else f" (log: {WORK.name}/{module}/mutmut.log)"), flush=True)
     return 1 if failed else 0
