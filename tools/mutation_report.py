@@ -234,7 +234,7 @@ def save_before(results: dict[str, dict[str, str]], modules: list[str]) -> None:
     'before' scores and survivors; the other modules' entries are kept."""
     data = json.loads(BEFORE.read_text(encoding="utf-8")) if BEFORE.is_file() else {"modules": {}, "survivors": {}}
     chosen = [m for m in results if (m in modules or m.rsplit(".", 1)[1] in modules)] if modules else \
-        [m for m in results if m not in data["modules"]]
+        [m for m in results if m not in data["modules"] and run_info(m)]  # run_info: the run has finished
     for m in chosen:
         data["modules"][m] = summary(results[m])
         data["survivors"][m] = sorted(n for n, st in results[m].items() if st in ("survived", "no tests"))
