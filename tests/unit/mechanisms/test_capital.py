@@ -117,3 +117,10 @@ def test_k5_crowding_out_pro_rata_capped_at_all_and_nothing_to_crowd_out_in_a_un
         warnings.simplefilter("error")
         after = capital.crowd_out(incumbent, np.array([0.2, 10.0, 5.0]), 0.5)
     np.testing.assert_allclose(after, [[0.225, 0.075], [0.0, 0.0], [0.0, 0.0]], rtol=1e-13, atol=0)
+
+
+def test_k5_a_vanishing_crowding_out_share_displaces_nothing_without_a_floating_point_error():
+    # found by tests/invariants/test_investment_accounting.py's search (crowding 1.1e-308): the tests raise on
+    # floating-point errors, and c x spending / total underflows; the displaced share is 0, not an error
+    after = capital.crowd_out(np.array([[3.0, 1.0]]), np.array([0.5]), 1.1e-308)
+    np.testing.assert_array_equal(after, [[3.0, 1.0]])
