@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -263,3 +264,95 @@ def test_push_factor_t1_is_relative_to_the_national_wage_index_hand_computed():
     # origin wages +32 %, national wages +10 %: (1.32 / 1.1)^2 = 1.44; land index 0.81^0.5 = 0.9
     push = rules.push_factor(np.array([1.32, 1.1]), 1.1, np.array([0.81, 1.0]), 2.0, 0.5)
     assert push == pytest.approx([1.44 * 0.9, 1.0], rel=1e-12)
+
+
+# -- (T2) arrival rates and counts at their edges --------------------------------------------------------------
+
+def test_t2_arrival_rates_hand_computed_with_origin_shares_below_one_and_empty_cells():
+    # shares 0.1 : 0.3 normalised to 1/4 : 3/4 (their sum below 1 is normalised like any other); per project
+    # p kappa m = 0.8 x 0.5 x 3 = 1.2, so sector 0 needs 12 / 1.2 = 10 realised projects a year; origin 0 locates
+    # half its projects in the region: 10 / 4 / 0.5 = 5. Sector 1 has no mean size (no projects) and origin 1
+    # locates none here: both get rate 0, without dividing by zero or reading uninitialised memory (numpy warns)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rates = rules.calibrated_arrival_rates(np.array([12.0, 6.0]), np.array([0.1, 0.3]), np.array([0.5, 0.0]),
+                                               0.8, 0.5, np.array([3.0, 0.0]))
+    np.testing.assert_allclose(rates, [[5.0, 0.0], [0.0, 0.0]], rtol=1e-12, atol=0)
+
+
+def test_t2_no_origin_shares_at_all_gives_no_arrivals_and_no_error():
+    rates = rules.calibrated_arrival_rates(np.array([12.0]), np.zeros(2), np.array([0.5, 0.5]), 0.8, 0.5,
+                                           np.array([3.0]))
+    assert rates.tolist() == [[0.0], [0.0]]
+
+
+def test_t2_counts_are_integers_and_a_rate_below_one_still_gives_projects():
+    # Poisson(0.5): P(0) = e^-0.5 = 0.607, P(<= 1) = 0.910: u = 0.9 is one project; a zero rate before a positive
+    # one does not stop the later cells: Poisson(3) at u = 0.5 is 3 (P(<= 2) = 0.423, P(<= 3) = 0.647)
+    counts = rules.poisson_quantile(np.array([0.9, 0.5, 0.5]), np.array([0.5, 0.0, 3.0]))
+    assert counts.dtype.kind == "i"  # numbers of projects (np.repeat and indexing need integers)
+    assert counts.tolist() == [1, 0, 3]
+
+
+def test_t2_count_at_a_large_rate_reaches_the_upper_tail():
+    # Poisson(400) ~ N(400, 20^2): the 0.99 quantile is about 400 + 2.326 x 20 = 446.5 (the summation window
+    # must reach it; a window of 12 / sqrt(rate) + 30 would stop at 430)
+    count = int(rules.poisson_quantile(np.array([0.99]), 400.0)[0])
+    assert 444 <= count <= 449
+    assert int(rules.poisson_quantile(np.array([0.5]), 400.0)[0]) in (399, 400)
+
+
+# -- (T6) choice with park capacity ------------------------------------------------------------------------------
+# Two units (alternatives 0-1) and two parks (2-3); no taste shocks, so each project takes its best V.
+
+def test_t6_a_full_park_sends_the_later_project_to_its_next_best_and_the_callers_land_is_untouched():
+    utility = np.array([[1.0, 0.0, 0.0, 3.0], [1.0, 0.0, 0.0, 3.0]])  # both prefer park 1, then unit 0
+    land = np.array([10.0, 5.0])
+    choice, left = rules.choose_with_capacity(utility, np.zeros((2, 4)), np.full(2, -10.0), np.array([3.0, 3.0]),
+                                              land, 2, np.array([0.1, 0.2]))
+    assert choice.tolist() == [3, 0]  # the first admitted (3 <= 5); the second would need 6: next best, unit 0
+    assert left.tolist() == [10.0, 2.0]
+    assert land.tolist() == [10.0, 5.0]  # "a new array": the caller's free land is not spent in place
+
+
+def test_t6_a_park_too_small_for_one_project_is_out_of_its_choice_set_but_open_to_one_that_fits_exactly():
+    utility = np.array([[1.0, 0.0, 0.0, 3.0], [1.0, 0.0, 0.0, 3.0]])
+    choice, left = rules.choose_with_capacity(utility, np.zeros((2, 4)), np.full(2, -10.0), np.array([10.0, 5.0]),
+                                              np.array([0.0, 5.0]), 2, np.array([0.1, 0.2]))
+    # project 0 needs 10 > 5: park 1 is not in its set (unit 0); project 1 needs exactly the 5 left: admitted
+    assert choice.tolist() == [0, 3]
+    assert left.tolist() == [0.0, 0.0]
+
+
+def test_t6_free_land_given_as_whole_mu_keeps_the_fraction_a_project_leaves():
+    utility = np.array([[0.0, 0.0, 0.0, 3.0], [0.0, 0.0, 0.0, 3.0]])
+    _, left = rules.choose_with_capacity(utility, np.zeros((2, 4)), np.full(2, -10.0), np.array([2.5, 2.0]),
+                                         np.array([10, 5]), 2, np.array([0.1, 0.2]))
+    assert left.tolist() == [10.0, 0.5]
+
+
+def test_t6_a_single_project_chooses_and_one_without_any_option_stays_outside():
+    choice, _ = rules.choose_with_capacity(np.array([[1.0, 2.0]]), np.zeros((1, 2)), np.array([0.0]), np.ones(1),
+                                           np.zeros(0), 2, np.array([0.5]))
+    assert choice.tolist() == [1]
+    nothing = np.full((1, 2), -np.inf)  # no unit available and no outside option
+    choice, _ = rules.choose_with_capacity(nothing, np.zeros((1, 2)), np.array([-np.inf]), np.ones(1),
+                                           np.zeros(0), 2, np.array([0.5]))
+    assert choice.tolist() == [rules.OUTSIDE]
+
+
+# -- (T7) relocation ------------------------------------------------------------------------------------------------
+
+def test_t7_relocation_gap_with_more_sectors_than_units_hand_computed():
+    # two units, three sectors: D_sh = ln sum_{c != h} exp(V_hsc) - V_hsh
+    v = np.zeros((2, 3, 2))
+    v[0, :, 1] = [math.log(2.0), 0.0, 1.0]
+    v[1, :, 0] = [math.log(3.0), 0.5, 0.0]
+    gap = rules.relocation_gap(v)
+    assert gap.shape == (3, 2)  # [sector, unit]
+    np.testing.assert_allclose(gap, [[math.log(2.0), math.log(3.0)], [0.0, 0.5], [1.0, 0.0]], rtol=1e-12, atol=1e-15)
+
+
+def test_t7_hazard_increment_of_a_probability_outside_zero_one_is_clipped():
+    # a rounding slip below 0 is no hazard; above 1 it is certain
+    assert rules.hazard_increment(np.array([-1e-3, 1.5])).tolist() == [0.0, np.inf]
