@@ -96,6 +96,9 @@ def pyproject_for(module: str) -> str:
         f"timeout_constant = {base['timeout_constant']}",
         f"timeout_multiplier = {base['timeout_multiplier']}",
         "use_git_change_detection = false",
+        # hypothesis searches from a fixed seed, so a run is reproducible (a property test's new find would
+        # otherwise fail mutmut's clean run at random)
+        'pytest_add_cli_args = ["--hypothesis-seed=0"]',
         "",
     ])
 

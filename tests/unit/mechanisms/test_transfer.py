@@ -356,3 +356,27 @@ def test_t7_relocation_gap_with_more_sectors_than_units_hand_computed():
 def test_t7_hazard_increment_of_a_probability_outside_zero_one_is_clipped():
     # a rounding slip below 0 is no hazard; above 1 it is certain
     assert rules.hazard_increment(np.array([-1e-3, 1.5])).tolist() == [0.0, np.inf]
+
+
+# -- (T6) log-sum-exp at the extremes ------------------------------------------------------------------------------
+
+def test_t6_inclusive_value_per_row_far_apart_in_level_and_of_a_row_with_nothing_available():
+    # each row is stabilised by its own peak: a row 1000 utils below another is not lost to underflow, a row
+    # 1000 above does not overflow; a row with no available alternative has IV -inf, without a floating-point error
+    utility = np.array([[0.0, 0.0], [-1000.0, -1000.0], [1000.0, 1000.0 - math.log(3.0)], [-np.inf, -np.inf]])
+    iv = rules.inclusive_value(utility, 1.0)
+    np.testing.assert_allclose(iv[:3], [math.log(2.0), -1000.0 + math.log(2.0), 1000.0 + math.log(4.0 / 3.0)],
+                               rtol=1e-12)
+    assert iv[3] == -np.inf
+
+
+def test_t6_a_vanishing_alternative_has_probability_zero_without_a_floating_point_error():
+    # V = (0, -800): exp(-800) underflows; the probabilities are (P, 0, 1 - P) with P = 1 / (1 + e^-1) for V0 = -1
+    probabilities = rules.nested_logit_probabilities(np.array([0.0, -800.0]), np.array(-1.0), 1.0)
+    p = 1.0 / (1.0 + math.exp(-1.0))
+    np.testing.assert_allclose(probabilities, [p, 0.0, 1.0 - p], rtol=1e-12, atol=1e-300)
+
+
+def test_t2_a_vanishing_rate_gives_no_project_without_a_floating_point_error():
+    # Poisson(1e-12): the terms up to k = 30 fall below 1e-308 and underflow to 0, which they are
+    assert rules.poisson_quantile(np.array([0.5, 0.999]), 1e-12).tolist() == [0, 0]
