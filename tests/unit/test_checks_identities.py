@@ -97,3 +97,43 @@ def test_tables_without_region_rows_are_not_checked():
     assert check_accounting(tables(changes=broken, with_region=False)) is None
     with pytest.raises(AccountingError):
         check_accounting(tables(changes=broken))
+
+
+# -- identity 6 (FAI = incumbents + projects + public, K6) and 8 (ecological compensation conserved) -----------------
+# a: 12 + 5 + 3 = 20; b: 6 + 0 + 4 = 10. Compensation: a pays 0.3 and receives 0.1, b pays 0.1 and receives 0.3.
+INVESTMENT = {"fai_nominal": (20.0, 10.0), "incumbent_investment": (12.0, 6.0), "project_investment": (5.0, 0.0),
+              "public_investment": (3.0, 4.0)}
+COMPENSATION = {"eco_compensation_paid": (0.3, 0.1), "eco_compensation_received": (0.1, 0.3)}
+
+
+def with_rows(values: dict[str, tuple[float, float]], changes: dict[tuple[str, str], float] | None = None) -> dict:
+    base = tables()
+    rows = [("s", 0, region, "total", variable, "亿元", 2030, value + (changes or {}).get((variable, region), 0.0))
+            for variable, (a, b) in values.items() for region, value in (("a", a), ("b", b), ("cnyx", a + b))]
+    extra = pd.DataFrame(rows, columns=base["trajectories"].columns)
+    return {**base, "trajectories": pd.concat([base["trajectories"], extra], ignore_index=True)}
+
+
+def test_fai_identity_passes_and_a_project_investment_off_by_half_names_the_unit():
+    assert check_accounting(with_rows(INVESTMENT)) is None
+    with pytest.raises(AccountingError) as info:
+        check_accounting(with_rows(INVESTMENT, {("project_investment", "b"): 0.5, ("project_investment", "cnyx"): 0.5}))
+    assert str(info.value) == ("accounting identity failed: official FAI = incumbents' + projects' + public investment "
+                               "for region b, year 2030 (scenario s, run 0): difference -0.5 亿元")
+
+
+def test_fai_identity_without_projects_counts_none():
+    no_projects = {**INVESTMENT, "fai_nominal": (15.0, 10.0)}
+    del no_projects["project_investment"]
+    assert check_accounting(with_rows(no_projects)) is None
+    with pytest.raises(AccountingError, match="official FAI"):
+        check_accounting(with_rows({**no_projects, "fai_nominal": (20.0, 10.0)}))
+
+
+def test_ecological_compensation_identity_passes_and_names_itself_on_the_region_row():
+    assert check_accounting(with_rows(COMPENSATION)) is None
+    with pytest.raises(AccountingError) as info:
+        check_accounting(with_rows(COMPENSATION, {("eco_compensation_received", "a"): 0.05,
+                                                  ("eco_compensation_received", "cnyx"): 0.05}))
+    assert str(info.value) == ("accounting identity failed: Σ ecological compensation paid = Σ received for region "
+                               "cnyx, year 2030 (scenario s, run 0): difference -0.05 亿元")
