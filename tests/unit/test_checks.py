@@ -128,3 +128,14 @@ def test_ecological_compensation_that_leaves_the_region_is_caught(good):
                  "cnyx", 2030, 0.05)
     with pytest.raises(AccountingError, match=r"Σ ecological compensation paid = Σ received for region cnyx, year 2030"):
         check_accounting(bad)
+
+
+def test_check_run_checks_capital_accumulation_and_names_the_unit(run_result):
+    totals = unit_level_arrays(run_result)
+    capital = totals["capital_stock"].copy()
+    capital[4, 0] += 2.0  # the first unit, fifth year
+    with pytest.raises(AccountingError) as info:
+        check_run(run_result, {**totals, "capital_stock": capital})
+    message = str(info.value)
+    assert message.startswith("accounting identity failed: capital = (1 − δ) capital last year")
+    assert f"for region {run_result.geography.cities.codes[0]}, year {run_result.years[4]}" in message

@@ -137,3 +137,30 @@ def test_ecological_compensation_identity_passes_and_names_itself_on_the_region_
                                                   ("eco_compensation_received", "cnyx"): 0.05}))
     assert str(info.value) == ("accounting identity failed: Σ ecological compensation paid = Σ received for region "
                                "cnyx, year 2030 (scenario s, run 0): difference -0.05 亿元")
+
+
+def test_a_ledger_without_external_partners_is_checked():
+    # only the flows inside the region: paid a 1.5, b 0.5; after sharing a 9, b 7 (Σ 16 = collected)
+    changes = {}
+    for region, (external, after) in {"a": (0.4, 0.4), "b": (0.6, 0.6), "cnyx": (1.0, 1.0)}.items():
+        changes[("sharing_to_external", region)] = -external
+        changes[("sharing_paid", region)] = -external
+        changes[("tax_local_after_sharing", region)] = after
+    assert check_accounting(tables(changes=changes, ledger=LEDGER[:2])) is None
+    with pytest.raises(AccountingError, match="sharing_paid for region a"):
+        check_accounting(tables(changes=changes, ledger=[("a", "b", 2.0), LEDGER[1]]))
+
+
+def test_tables_with_only_the_compensation_paid_are_not_checked_for_it():
+    paid_only = {"eco_compensation_paid": COMPENSATION["eco_compensation_paid"]}
+    assert check_accounting(with_rows(paid_only)) is None
+
+
+def test_compensation_within_the_tolerance_of_the_flows_and_revenue_involved_passes():
+    # tolerance 1e-9 + 1e-9 x (Σ paid 0.4 + Σ collected 16) = 1.74e-8: a difference of 1.7e-8 passes, 1.8e-8 not
+    def region_gap(gap):
+        return with_rows(COMPENSATION, {("eco_compensation_received", "a"): gap,
+                                        ("eco_compensation_received", "cnyx"): gap})
+    assert check_accounting(region_gap(1.7e-8)) is None
+    with pytest.raises(AccountingError, match="ecological compensation"):
+        check_accounting(region_gap(1.8e-8))
