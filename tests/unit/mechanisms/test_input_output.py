@@ -32,7 +32,8 @@ def test_io1_a_sector_without_value_added_share_buys_nothing():
 
 
 def test_io3_supplier_weights_by_size_discounted_by_the_buyers_travel_time():
-    # sizes 0.1 and 0.3 (a buyer's total weight below 1); travel time [buyer, supplier]: 0 -> 1 takes 2 h, 1 -> 0 takes 1 h; decay ln 2 halves the weight per hour
+    # sizes 0.1 and 0.3 (a buyer's total weight below 1); travel time [buyer, supplier]: 0 -> 1 takes 2 h,
+    # 1 -> 0 takes 1 h; decay ln 2 halves the weight per hour
     with warnings.catch_warnings():  # the sector that exists nowhere: no uninitialised memory read (numpy warns)
         warnings.simplefilter("error")
         weights = io.supplier_weights(np.array([[0.1, 0.0], [0.3, 0.0]]), np.array([[0.0, 2.0], [1.0, 0.0]]),
@@ -65,4 +66,5 @@ def test_negligible_flows_underflow_to_zero_without_a_floating_point_error():
     # a supplier of 1e-308 one hour away (weight 1/e) gets a subnormal share of the buyer's purchases
     weights = io.supplier_weights(np.array([[1e-308], [1.0]]), np.array([[0.0, 1.0], [1.0, 0.0]]), 1.0)
     np.testing.assert_allclose(weights[:, :, 0], [[0.0, 1.0], [0.0, 1.0]], rtol=1e-12, atol=1e-300)
-    np.testing.assert_allclose(io.supplier_capacity_investment(tiny, np.array([1e-10, 1.0]), np.ones((1, 2))), [[0.0, 0.0]], rtol=0, atol=1e-300)
+    investment = io.supplier_capacity_investment(tiny, np.array([1e-10, 1.0]), np.ones((1, 2)))
+    np.testing.assert_allclose(investment, [[0.0, 0.0]], rtol=0, atol=1e-300)
