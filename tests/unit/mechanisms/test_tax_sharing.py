@@ -346,3 +346,9 @@ def test_ledger_rows_are_aggregated_and_sorted_by_agreement_item_payer_and_partn
     ledger = aggregate_ledger(amounts, host, to_unit, to_external)
     rows = list(zip(ledger.agreement, ledger.item, ledger.from_unit, ledger.to_unit, ledger.amount))
     assert rows == [(0, 0, 1, 2, 8.0), (0, 1, 0, 2, 4.0), (1, 0, 1, 2, 3.0)]
+
+
+def test_enforcement_draws_without_rows_draw_nothing_so_the_stream_is_where_it_was():
+    rng = np.random.default_rng(3)
+    assert enforcement_draws(np.zeros(0), np.zeros(0, dtype=int), rng).tolist() == []
+    assert rng.random() == np.random.default_rng(3).random()  # common random numbers for what follows
