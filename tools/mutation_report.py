@@ -112,8 +112,8 @@ def write(results: dict[str, dict[str, str]]) -> None:
         "hand. How it works, what is in scope and how to read it: `docs/mutation-method.md`.",
         "",
         "Each module is run on its own with only its tests (`python tools/mutation_run.py MODULE`; the modules and",
-        f"their tests: `python tools/mutation_run.py --list`). Wall time of the modules below: {total_seconds / 60:.1f} "
-        "min on this machine (2 cores shared with other sessions), per module in the table.",
+        "their tests: `python tools/mutation_run.py --list`). Wall time of the modules below: "
+        f"{total_seconds / 60:.1f} min on this machine (2 cores shared with other sessions), per module in the table.",
         "",
         "## Score per module",
         "",
