@@ -352,3 +352,13 @@ def test_enforcement_draws_without_rows_draw_nothing_so_the_stream_is_where_it_w
     rng = np.random.default_rng(3)
     assert enforcement_draws(np.zeros(0), np.zeros(0, dtype=int), rng).tolist() == []
     assert rng.random() == np.random.default_rng(3).random()  # common random numbers for what follows
+
+
+def test_the_first_external_partner_is_a_park_partner_like_any_other():
+    # a park agreement with 昆山-like partner 0 outside the region (no partner unit): half of 4 leaves the region
+    activities = ActivityTable.build([[4.0, 0, 0, 0]], host=[1], park=[0])
+    agreements = AgreementSet.from_records([dict(park=0, partner_external=0, split=0.5, is_increment_only=False)],
+                                           N_TAXES)
+    result = share_taxes(activities, agreements, 2025, None, ALWAYS, 2, 1)
+    np.testing.assert_allclose(result.external_outflow[:, 0], [2.0])
+    np.testing.assert_allclose(result.paid[:, 0], [0.0, 2.0])
