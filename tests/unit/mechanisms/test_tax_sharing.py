@@ -362,3 +362,19 @@ def test_the_first_external_partner_is_a_park_partner_like_any_other():
     result = share_taxes(activities, agreements, 2025, None, ALWAYS, 2, 1)
     np.testing.assert_allclose(result.external_outflow[:, 0], [2.0])
     np.testing.assert_allclose(result.paid[:, 0], [0.0, 2.0])
+
+
+def test_a_park_agreement_whose_cap_is_reached_exactly_gives_way_to_the_general_rule_in_its_extension_years():
+    # the relocated project sits in park 0 (host 0, from unit 1). Park agreement: half of VAT 2 + CIT 1 for two
+    # years from 达产 (2025), then up to two more while less than its cap of 3 has been paid; 2 x 1.5 = 3 reaches
+    # the cap exactly, so from 2027 the park agreement no longer covers the project and the general rule (all
+    # cross-unit moves, 20 % of every tax, city level 4) applies: 0.8 a year. Before, the park's terms took precedence.
+    activities = ActivityTable.build([[2.0, 1.0, 1.0, 0.0]], host=[0], origin=[1], park=[0],
+                                     full_production_year=[2025])
+    agreements = AgreementSet.from_records([
+        dict(park=0, partner_unit=1, split=0.5, is_increment_only=False, tax_mask=[True, True, False, False],
+             window_basis=BASIS_FULL_PRODUCTION, window_length=2, window_extension=2, cap=3.0),
+        dict(kind=KIND_ALL_CROSS_UNIT, split=0.2, is_increment_only=False),
+    ], N_TAXES)
+    paid, _ = run_years(activities, agreements, range(2025, 2029))
+    np.testing.assert_allclose(paid, [1.5, 1.5, 0.8, 0.8])
