@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -378,3 +380,23 @@ def test_a_park_agreement_whose_cap_is_reached_exactly_gives_way_to_the_general_
     ], N_TAXES)
     paid, _ = run_years(activities, agreements, range(2025, 2029))
     np.testing.assert_allclose(paid, [1.5, 1.5, 0.8, 0.8])
+
+
+# ---------------------------------------------------------------------------------------- agreement validation
+def test_agreement_splits_of_0_and_1_are_valid_and_outside_them_are_refused_by_name():
+    for split in (0.0, 1.0):
+        assert AgreementSet.from_records([dict(park=0, partner_unit=1, split=split)], N_TAXES).split.tolist() == [split]
+    for split in (-0.1, 1.5):
+        with pytest.raises(ValueError, match=r"^AgreementSet\.split must lie in \[0, 1\]$"):
+            AgreementSet.from_records([dict(park=0, partner_unit=1, split=split)], N_TAXES)
+
+
+def test_agreement_columns_of_another_length_than_the_ids_are_refused_by_name():
+    good = AgreementSet.from_records([dict(park=0, partner_unit=1)], N_TAXES)
+    with pytest.raises(ValueError, match=r"^AgreementSet\.split has 2 rows, ids has 1$"):
+        dataclasses.replace(good, split=np.array([0.5, 0.5]))
+
+
+def test_an_unknown_agreement_attribute_is_refused_by_name():
+    with pytest.raises(TypeError, match=r"unknown agreement attributes: \['spilt'\]"):
+        AgreementSet.from_records([dict(park=0, partner_unit=1, spilt=0.5)], N_TAXES)
