@@ -400,3 +400,10 @@ def test_agreement_columns_of_another_length_than_the_ids_are_refused_by_name():
 def test_an_unknown_agreement_attribute_is_refused_by_name():
     with pytest.raises(TypeError, match=r"unknown agreement attributes: \['spilt'\]"):
         AgreementSet.from_records([dict(park=0, partner_unit=1, spilt=0.5)], N_TAXES)
+
+
+def test_agreement_ids_are_kept_or_numbered_and_a_tax_agreement_shares_no_statistics_unless_told():
+    agreements = AgreementSet.from_records([dict(id="gaozhu", park=0, partner_unit=1), dict(park=1, partner_unit=0)],
+                                           N_TAXES)
+    assert agreements.ids == ("gaozhu", "a1")
+    assert not agreements.stat_split.any()
