@@ -407,3 +407,9 @@ def test_agreement_ids_are_kept_or_numbered_and_a_tax_agreement_shares_no_statis
                                            N_TAXES)
     assert agreements.ids == ("gaozhu", "a1")
     assert not agreements.stat_split.any()
+
+
+def test_an_activity_table_with_one_dimensional_taxes_is_refused_by_name():
+    table = ActivityTable.build([[4.0, 0, 0, 0]], host=[0])
+    with pytest.raises(ValueError, match=r"^city_taxes and base_city_taxes must both be \[row, tax\]$"):
+        dataclasses.replace(table, city_taxes=np.array([4.0]), base_city_taxes=np.array([0.0]))
