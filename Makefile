@@ -14,7 +14,7 @@ PY_STAMP := $(VENV)/.python-$(PY_ID)
 RUN_STAMP := $(VENV)/.installed-run-$(DEPS_ID)
 DEV_STAMP := $(VENV)/.installed-dev-$(DEPS_ID)
 
-.PHONY: setup setup-run run test validate clean
+.PHONY: setup setup-run run test validate clean mutation
 
 # `make setup`: the venv with the development extras (tests, notebooks, plots, SALib, EMA, Dask).
 setup: $(DEV_STAMP)
@@ -49,5 +49,19 @@ validate: $(RUN_STAMP)
 test: $(DEV_STAMP)
 	$(BIN)/python -m pytest -q
 
+# Mutation testing (docs/mutation-method.md): mutmut over each module of tools/mutation_run.py's PLAN (or the
+# MODULES named, e.g. MODULES="input_output checks"), each with only its tests, then docs/mutation.md from every
+# module's last run. Not part of `make test` or CI.
+MUTATION_STAMP := $(VENV)/.mutation-$(DEPS_ID)
+MODULES ?=
+
+$(MUTATION_STAMP): $(DEV_STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,mutation]"
+	touch $@
+
+mutation: $(MUTATION_STAMP)
+	$(BIN)/python tools/mutation_run.py $(MODULES)
+	$(BIN)/python tools/mutation_report.py
+
 clean:
-	rm -rf $(VENV) .venv-* .pytest_cache .hypothesis build dist results/*/
+	rm -rf $(VENV) .venv-* .pytest_cache .hypothesis build dist results/*/ mutants mutants.log mutation-work

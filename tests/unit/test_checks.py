@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from cnyx_sim.checks import AccountingError, check_accounting
+from cnyx_sim.checks import AccountingError, check_accounting, check_run
+from cnyx_sim.io.results import unit_level_arrays
 from cnyx_sim.pipeline import prepare_scenario, run_tables
+from cnyx_sim.runner import run_one
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
@@ -59,8 +62,64 @@ def test_ledger_row_without_its_counterpart_is_caught(good):
 
 
 def test_tables_without_the_fiscal_variables_are_not_checked(good):
+    # A region debt row that is off by one would fail the check (test above); without the fiscal block's credited
+    # GDP (tables written before it existed) the tables are not checked, so the same break passes.
+    bad = broken(good, "debt", "cnyx", 2028, 1.0)["trajectories"]
+    without_fiscal_block = bad[~bad["variable"].isin(["gdp_credited_nominal"])]
+    assert check_accounting({"trajectories": without_fiscal_block}) is None
+    with pytest.raises(AccountingError):
+        check_accounting({"trajectories": bad})
+
+
+def test_nothing_to_check_is_not_an_error(good):
+    assert check_accounting({}) is None  # no trajectories at all
     traj = good["trajectories"]
-    check_accounting({"trajectories": traj[~traj["variable"].isin(["gdp_credited_nominal"])]})
+    assert check_accounting({"trajectories": traj.iloc[:0]}) is None  # an empty table
+    assert check_accounting({"trajectories": traj[traj["variable"] == "gdp_real"]}) is None  # no checked variable
+
+
+def test_trajectories_without_a_ledger_are_still_checked(good):
+    assert check_accounting({"trajectories": good["trajectories"]}) is None
+    with pytest.raises(AccountingError, match="region debt"):
+        check_accounting({"trajectories": broken(good, "debt", "cnyx", 2028, 1.0)["trajectories"]})
+
+
+@pytest.fixture(scope="module")
+def run_result():
+    prepared = prepare_scenario(SCENARIOS / "deep_integration.yaml")
+    result = run_one(prepared.name, prepared.calibration.base, prepared.params, prepared.seed, 0)
+    assert len(result.sharing.amount) > 0
+    return result
+
+
+def test_check_run_passes_a_model_run_and_names_the_identity_year_and_run_of_a_break(run_result):
+    totals = unit_level_arrays(run_result)
+    assert check_run(run_result, totals) is None
+    debt = totals["debt"].copy()
+    debt[3, -1] += 1.0  # the region row of the fourth year
+    with pytest.raises(AccountingError) as info:
+        check_run(run_result, {**totals, "debt": debt})
+    message = str(info.value)
+    assert "region debt" in message and f"year {run_result.years[3]}" in message
+    assert "scenario deep_integration, run 0" in message and "difference 1" in message
+
+
+def test_check_run_checks_the_ledger_against_the_unit_flows(run_result):
+    totals = unit_level_arrays(run_result)
+    record = dataclasses.replace(run_result.sharing, amount=run_result.sharing.amount.copy())
+    record.amount[0] += 0.5
+    with pytest.raises(AccountingError, match="sharing.parquet"):
+        check_run(dataclasses.replace(run_result, sharing=record), totals)
+
+
+def test_check_run_without_a_ledger_still_checks_the_tables(run_result):
+    totals = unit_level_arrays(run_result)
+    without = dataclasses.replace(run_result, sharing=None)
+    assert check_run(without, totals) is None
+    debt = totals["debt"].copy()
+    debt[2, -1] -= 1.0
+    with pytest.raises(AccountingError, match="region debt"):
+        check_run(without, {**totals, "debt": debt})
 
 
 def test_ecological_compensation_that_leaves_the_region_is_caught(good):
@@ -108,3 +167,14 @@ def test_more_government_led_moves_than_relocations_is_caught(good):
                      float(relocated["value"].iloc[0]) - float(moved["value"].iloc[0]) + 1.0)
     with pytest.raises(AccountingError, match=r"government-led relocations in <= all relocations in for region luzhou"):
         check_accounting(bad)
+
+
+def test_check_run_checks_capital_accumulation_and_names_the_unit(run_result):
+    totals = unit_level_arrays(run_result)
+    capital = totals["capital_stock"].copy()
+    capital[4, 0] += 2.0  # the first unit, fifth year
+    with pytest.raises(AccountingError) as info:
+        check_run(run_result, {**totals, "capital_stock": capital})
+    message = str(info.value)
+    assert message.startswith("accounting identity failed: capital = (1 − δ) capital last year")
+    assert f"for region {run_result.geography.cities.codes[0]}, year {run_result.years[4]}" in message

@@ -79,6 +79,7 @@ def crowd_out(incumbent_investment: FloatArray, project_spending: FloatArray, cr
     """Equation (K5): ``[city, sector]`` incumbents' investment after ``c`` times the ``[city]`` external
     projects' spending is displaced, pro rata across the unit's sectors (never below zero)."""
     unit_total = incumbent_investment.sum(axis=1)
-    factor = np.divide(crowding_out * project_spending, unit_total, out=np.zeros_like(unit_total),
-                       where=unit_total > 0)
-    return incumbent_investment * np.maximum(1.0 - factor, 0.0)[:, None]
+    with np.errstate(under="ignore"):  # a vanishing crowding-out share displaces nothing: underflow to 0 is right
+        factor = np.divide(crowding_out * project_spending, unit_total, out=np.zeros_like(unit_total),
+                           where=unit_total > 0)
+        return incumbent_investment * np.maximum(1.0 - factor, 0.0)[:, None]

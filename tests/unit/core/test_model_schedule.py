@@ -80,3 +80,41 @@ def test_agents_set_packages_within_the_bounds_of_the_year_the_packages_apply_to
     model = CnyxModel(tiny.base(), params, seed=1)
     model.step()
     np.testing.assert_allclose(model.policies.land_discount, [0.3, 0.3])
+
+
+def test_taxes_are_levied_on_nominal_value_added_in_a_year_when_prices_are_not_one(tiny):
+    # The tiny world's deflator grows 10 %/yr with no shock, so P_2022 = 1.1 and P_2023 = 1.21 (X1). Taxes
+    # (F1)-(F4) are on P x real value added; the city keeps its local share (F5) less the province's take (F6).
+    model = CnyxModel(tiny.base(), tiny.params(), seed=1)
+    for year, price in ((2022, 1.1), (2023, 1.21)):
+        model.step()
+        s = model.state
+        assert s.year == year and s.price_index == pytest.approx(price, rel=1e-15)
+        nominal = price * s.va_real  # [city, sector]; alpha 0.5, VAT 0.1, profit 0.2 at CIT 0.25, PIT 0.1, prop 0.02
+        expected = np.stack([0.1 * nominal, 0.25 * 0.2 * nominal, 0.1 * 0.5 * nominal, 0.02 * nominal],
+                            axis=-1).sum(axis=1)  # [city, tax]
+        np.testing.assert_allclose(s.tax_gross, expected, rtol=1e-13)
+        city_part = expected * np.array([0.5, 0.4, 0.4, 1.0]) * (1.0 - np.array([0.2, 0.5]))[:, None]
+        np.testing.assert_allclose(s.tax_city, city_part, rtol=1e-13)
+        t = year - 2021
+        np.testing.assert_allclose(model.recorder.by_city["tax_revenue_gross"][t], expected.sum(axis=1), rtol=1e-13)
+        np.testing.assert_allclose(model.recorder.by_sector["va_nominal"][t], nominal, rtol=1e-15)
+
+
+def test_without_a_sharing_section_the_fiscal_block_is_neutral_even_with_projects_and_packages(tiny):
+    # No sharing section: no agreements, no debt, no costs of the packages projects get, so the budget reduces to
+    # (F7) on the revenue where it is collected, the balance is zero and credited GDP is official GDP.
+    inc = tiny.incentives(land_discount=np.array([0.3, 0.3]), tax_rebate=np.array([0.2, 0.2]))
+    params = tiny.params(transfer=tiny.transfer(arrival_rate=np.array([[5.0, 5.0]]), incentives=inc), sharing=None)
+    model = CnyxModel(tiny.base(), params, seed=3)
+    while model.running:
+        model.step()
+    assert len(model.transfer.book) > 0 and (model.transfer.book.host >= 0).any()
+    rec = model.recorder.by_city
+    for name in ("incentive_cost", "debt", "budget_balance", "sharing_paid", "sharing_received"):
+        np.testing.assert_allclose(rec[name], 0.0, atol=1e-12, err_msg=name)  # revenues are ~10 亿元
+    np.testing.assert_array_equal(rec["tax_local_after_sharing"], rec["tax_local_collected"])
+    np.testing.assert_allclose(rec["public_investment"][1:],
+                               rec["public_investment_share"][1:] * rec["tax_local_collected"][1:], rtol=1e-14)
+    np.testing.assert_allclose(rec["gdp_credited_nominal"], model.recorder.by_sector["va_nominal"].sum(axis=2),
+                               rtol=1e-14)

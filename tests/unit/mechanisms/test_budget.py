@@ -98,3 +98,32 @@ def test_every_yuan_of_revenue_is_spent_or_borrowed_whatever_the_funding_share(r
     spending = out.current_spending + out.public_investment + out.incentive_cost + out.interest
     np.testing.assert_allclose(spending - revenue, -out.balance, atol=1e-9)
     assert out.public_investment[0] >= 0.0
+
+
+def test_a_breach_of_the_borrowing_limit_by_less_than_one_yi_yuan_is_flagged_and_one_at_the_limit_is_not():
+    # revenue 100, limit 1.2 -> 120; debt 119.5 at 0 % interest; incentives 35.5 exceed the planned investment 35:
+    # investment is cut to 0 and debt ends at 119.5 + 0.5 = 120 (at the limit), or 120.4 with incentives 35.9
+    at_limit = one(incentive=35.5, debt=119.5, interest=0.0)
+    assert at_limit.public_investment[0] == 0.0 and at_limit.debt[0] == pytest.approx(120.0)
+    assert not at_limit.is_over_limit[0]
+    over = one(incentive=35.9, debt=119.5, interest=0.0)
+    assert over.debt[0] == pytest.approx(120.4) and over.is_over_limit[0]
+
+
+def test_b1_b2_transfers_are_reported_and_ecological_compensation_adds_to_revenue_by_unit():
+    out = budget_year(np.array([10.0, 20.0]), np.array([0.35, 0.35]), 0.0, np.zeros(2), 0.5, 0.0, 1.2, 0.0,
+                      other_transfers=np.array([0.5, -0.5]))
+    assert out.transfers.tolist() == [5.0, 10.0]  # tau_T x own revenue
+    assert out.revenue.tolist() == [15.5, 29.5]
+    assert out.incentive_cost.tolist() == [0.0, 0.0]  # a scalar cost is reported per unit
+
+
+def test_a_unit_with_less_than_one_yi_yuan_of_revenue_has_a_borrowing_limit_below_one_yi_yuan():
+    # revenue 0.5, limit 1.2 x 0.5 = 0.6 < debt 0.7: no headroom, so the 0.3 of incentives cut public investment
+    # (planned 0.175) to 0; balance 0.5 - 0.325 - 0 - 0.3 = -0.125; debt 0.825 > 0.6 is a breach
+    out = one(revenue=0.5, incentive=0.3, debt=0.7, interest=0.0)
+    assert out.public_investment[0] == 0.0
+    assert out.debt[0] == pytest.approx(0.825, rel=1e-12)
+    assert bool(out.is_over_limit[0])
+    # debt exactly at a limit below 1 亿元 (0.6) is not a breach
+    assert not bool(one(revenue=0.5, debt=0.6, interest=0.0).is_over_limit[0])

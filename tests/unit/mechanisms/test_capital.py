@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 from hypothesis import given, settings
@@ -96,3 +97,30 @@ def test_capital_stays_non_negative_for_any_non_negative_inputs(va, k, rate, del
     inv = capital.investment(va, k, alpha, delta, rate, chi)
     assert np.all(inv >= 0) and np.all(np.isfinite(inv))
     assert np.all(capital.next_capital(k, inv, delta) >= 0)
+
+
+def test_k1_k2_in_a_world_smaller_than_one_yi_yuan_hand_computed():
+    # value added 0.2 and 0.4 on capital 0.5 and 2: gross returns 0.5 x 0.2 / 0.5 = 0.2 and 0.5 x 0.4 / 2 = 0.1,
+    # net 0.1 and 0.0; the VA-weighted mean return (0.2 x 0.1) / 0.6 = 1/30 (a total below 1 is a total)
+    va, k, alpha = np.array([[0.2, 0.4]]), np.array([[0.5, 2.0]]), np.array([0.5, 0.5])
+    np.testing.assert_allclose(capital.net_return(va, k, alpha, DELTA), [[0.1, 0.0]], rtol=1e-13, atol=1e-15)
+    inv = capital.investment(va, k, alpha, DELTA, np.array([0.3, 0.3]), 2.0)
+    np.testing.assert_allclose(inv, [[0.3 * 0.2 * math.exp(2.0 * (0.1 - 1 / 30)), 0.3 * 0.4 * math.exp(-2.0 / 30)]],
+                               rtol=1e-13)
+
+
+def test_k5_crowding_out_pro_rata_capped_at_all_and_nothing_to_crowd_out_in_a_unit_without_investment():
+    # unit 0: c x spending / total = 0.5 x 0.2 / 0.4 = 0.25 of each sector's investment is displaced (a total below
+    # 1 亿元 is a total); unit 1: 0.5 x 10 / 1 = 5 > 1, all of it; unit 2 invests nothing, so nothing is displaced
+    incumbent = np.array([[0.3, 0.1], [0.6, 0.4], [0.0, 0.0]])
+    with warnings.catch_warnings():  # no uninitialised memory read for the unit without investment (numpy warns)
+        warnings.simplefilter("error")
+        after = capital.crowd_out(incumbent, np.array([0.2, 10.0, 5.0]), 0.5)
+    np.testing.assert_allclose(after, [[0.225, 0.075], [0.0, 0.0], [0.0, 0.0]], rtol=1e-13, atol=0)
+
+
+def test_k5_a_vanishing_crowding_out_share_displaces_nothing_without_a_floating_point_error():
+    # found by tests/invariants/test_investment_accounting.py's search (crowding 1.1e-308): the tests raise on
+    # floating-point errors, and c x spending / total underflows; the displaced share is 0, not an error
+    after = capital.crowd_out(np.array([[3.0, 1.0]]), np.array([0.5]), 1.1e-308)
+    np.testing.assert_array_equal(after, [[3.0, 1.0]])

@@ -41,3 +41,26 @@ def test_packages_always_stay_within_the_regime_bounds(discount, rebate, gap, ye
     max_discount = inc.regime_bound(year, 2025, (0.6, 0.3))
     d, r = inc.adjust_package(np.array([discount]), np.array([rebate]), np.array([gap]), 0.5, max_discount, ceiling)
     assert 0 <= d[0] <= max_discount and 0 <= r[0] <= ceiling[0]
+
+
+def test_an_authorised_programme_keeps_rebates_through_its_last_year_capped_at_the_pre_regime_ceiling():
+    rebate, service = np.array([0.6, 0.3]), np.array([0.95, 0.5])
+    authorised = np.array([2026, 2026])
+    _, r, q = inc.effective_package(np.zeros(2), rebate, service, 2026, authorised_until=authorised, **ARGS)
+    assert r == pytest.approx([0.5, 0.3])  # authorised: the pre-regime cap 0.5 still applies
+    assert q == pytest.approx([0.95 + 0.3 * 0.1, 0.5])  # the part cut by the cap survives as perks too
+    _, r, q = inc.effective_package(np.zeros(2), rebate, service, 2027, authorised_until=authorised, **ARGS)
+    assert r.tolist() == [0.0, 0.0]
+    assert q == pytest.approx([1.0, 0.5 + 0.3 * 0.3])  # service quality never exceeds 1
+    np.testing.assert_array_equal(inc.rebate_ceiling(2026, 2025, (0.5, 0.0), authorised), [0.5, 0.5])
+    np.testing.assert_array_equal(inc.rebate_ceiling(2024, 2025, (0.5, 0.1), np.array([0, 0])), [0.5, 0.5])
+
+
+def test_adaptive_packages_t9_hand_computed_in_both_directions_and_at_every_bound():
+    discount, rebate = np.array([0.2, 0.2]), np.array([0.1, 0.1])
+    # shortfall 0.8: 0.2 + 0.5 * 0.8 = 0.6 -> capped at 0.3; rebates 0.5 -> capped per unit at 0.45 and 0.6
+    d, r = inc.adjust_package(discount, rebate, np.array([0.8, 0.8]), 0.5, 0.3, np.array([0.45, 0.6]))
+    assert d.tolist() == [0.3, 0.3] and r == pytest.approx([0.45, 0.5])
+    # growth above target by 0.5: 0.2 - 0.25 -> 0; 0.1 - 0.25 -> 0; a small gap moves both by eta x gap
+    d, r = inc.adjust_package(discount, rebate, np.array([-0.5, 0.1]), 0.5, 0.3, np.array([0.45, 0.45]))
+    assert d == pytest.approx([0.0, 0.25]) and r == pytest.approx([0.0, 0.15])

@@ -54,3 +54,17 @@ def test_market_access_hand_computed():
     times = np.array([[0.0, 1.0, 2.0]])
     expected = 100 + 50 * math.exp(-1) + 1000 * math.exp(-2)
     assert infra.market_access(mass, times, 1.0) == pytest.approx([expected])
+
+
+def test_each_event_gets_its_own_uniform_from_the_events_stream():
+    p = np.full(40, 0.5)
+    drawn = infra.draw_event_occurrence(p, np.random.default_rng(8))
+    np.testing.assert_array_equal(drawn, np.random.default_rng(8).random(40) < 0.5)
+    assert 0 < drawn.sum() < 40  # independent events: some happen, some do not
+
+
+def test_an_event_that_did_not_happen_does_not_hold_back_a_later_one_that_did():
+    base, years, pairs, hours = _three_nodes()
+    times = infra.travel_times(base, years, np.array([False, True]), pairs, hours, 2025)
+    assert times[0, 1] == 2.0  # the 2022 event did not happen
+    assert times[1, 2] == times[2, 1] == 1.0  # the 2025 one did

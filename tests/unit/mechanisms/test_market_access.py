@@ -54,3 +54,14 @@ def test_removing_the_border_cost_raises_access_only_across_the_line():
     no_border = ma.domestic_access(MASS, ma.trade_costs(TIMES, 1.0, 0.0, 0.0, BORDER))
     np.testing.assert_allclose(removed, no_border)
     assert np.all(removed > full)
+
+
+def test_a_node_days_away_adds_nothing_to_access_without_a_floating_point_error():
+    # exp(-800) underflows to 0 (the tests raise on floating-point errors): the far node simply weighs nothing
+    access = ma.domestic_access(np.array([5.0, 1e6]), np.array([[0.0, 800.0]]))
+    assert access.tolist() == [5.0]
+
+
+def test_m4_access_below_the_base_year_lowers_productivity_and_unchanged_access_keeps_it_exactly():
+    multiplier = ma.productivity_multiplier(np.array([0.25, 1.0]), 0.5)
+    assert multiplier.tolist() == [0.5, 1.0]

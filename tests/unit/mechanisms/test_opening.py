@@ -34,3 +34,11 @@ def test_the_location_shift_adds_foreign_access_for_all_and_the_zone_for_project
     access = 0.5 * math.log(0.9 + 0.1 * 1.5)
     np.testing.assert_allclose(shift, [[access, 0.0], [access, 0.4]])
     assert shift[0, 0] == pytest.approx(0.5 * math.log(1.05))
+
+
+def test_bonded_zone_flags_written_as_zero_one_numbers_are_flags():
+    # a table read from a file gives 0.0 / 1.0, not booleans: gateway 0 (bonded, 2024) serves unit 0; gateway 1
+    # (not bonded, 2023) serves both
+    zones = opening.bonded_zones(2025, np.array([2024, 2023]), np.array([1.0, 0.0]),
+                                 np.array([[1.0, 0.0], [1.0, 1.0]]))
+    assert zones.tolist() == [1.0, 0.0]

@@ -168,3 +168,24 @@ def test_calibration_without_movers_gives_a_finite_system_and_no_flows():
     assert np.all(np.isfinite(system.unit_constants)) and np.all(np.isfinite(system.external_pools))
     flows = pop.migration_flows(POPULATION, WAGES_UNITS, WAGES_EXTERNAL, system, 0.0, KAPPA, B)
     np.testing.assert_array_equal(pop.net_migration(*flows), np.zeros(2))
+
+
+def test_migration_flows_n2_n3_with_constants_elasticity_and_penalty_written_out_in_loops():
+    # Every term of (N2)-(N3) non-trivial: unit constants, a non-zero external constant (the stay-out option of
+    # N3 and the external alternative of N2), kappa != 1, b != 1; computed alternative by alternative.
+    a_unit, a_ext, kappa, b, mu = [0.2, -0.1], [0.5], 2.0, 0.5, 0.1
+    system = pop.MigrationSystem(np.array(a_unit), np.array(a_ext), np.array([50.0]), BORDER_UU, BORDER_EU)
+    log_w, log_e = [0.0, 1.0], [2.0]
+    u2u, u2e, e2u = pop.migration_flows(POPULATION, WAGES_UNITS, WAGES_EXTERNAL, system, mu, kappa, b)
+    for o in range(2):
+        v_units = [kappa * (log_w[d] - log_w[o]) - b * BORDER_UU[o, d] + a_unit[d] for d in range(2)]
+        v_ext = kappa * (log_e[0] - log_w[o]) - b * BORDER_EU[0, o] + a_ext[0]
+        total = sum(math.exp(v) for v in v_units) + math.exp(v_ext)
+        for d in range(2):
+            expected = 0.0 if d == o else mu * POPULATION[o] * math.exp(v_units[d]) / total
+            assert u2u[o, d] == pytest.approx(expected, rel=1e-12)
+        assert u2e[o, 0] == pytest.approx(mu * POPULATION[o] * math.exp(v_ext) / total, rel=1e-12)
+    v_in = [kappa * (log_w[d] - log_e[0]) - b * BORDER_EU[0, d] + a_unit[d] for d in range(2)]
+    total_in = math.exp(a_ext[0]) + sum(math.exp(v) for v in v_in)
+    for d in range(2):
+        assert e2u[0, d] == pytest.approx(50.0 * math.exp(v_in[d]) / total_in, rel=1e-12)

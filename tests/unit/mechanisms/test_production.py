@@ -176,3 +176,20 @@ def test_tfp_growth_p6_equals_historical_growth_when_inputs_do_not_grow():
     va = np.array([[1.0, 2.0], [3.0, 4.0]])
     g0 = production.calibrate_tfp_growth(historical, va, np.zeros((2, 2)), np.zeros(2), ALPHA)
     np.testing.assert_allclose(g0, historical, rtol=1e-15)
+
+
+def test_tfp_growth_p6_weights_each_citys_sectors_by_its_own_value_added_hand_computed():
+    # Unequal city sizes, three sectors: omega is each city's own VA share (a weight over the wrong axis, or by
+    # the other city's total, gives another number or no broadcast at all).
+    alpha = np.array([0.5, 0.25, 0.0])
+    va = np.array([[10.0, 30.0, 60.0], [5.0, 5.0, 0.0]])
+    capital_growth = np.array([[0.1, 0.2, 0.3], [0.4, 0.0, 0.0]])
+    g0 = production.calibrate_tfp_growth(np.array([0.1, 0.1]), va, capital_growth, np.array([0.02, 0.0]), alpha)
+    # city 0: 0.1*(0.05 + 0.01) + 0.3*(0.05 + 0.015) + 0.6*(0 + 0.02) = 0.0375; city 1: 0.5*0.2 + 0.5*0 = 0.1
+    np.testing.assert_allclose(g0, [0.1 - 0.0375, 0.0], rtol=1e-12, atol=1e-15)
+
+
+def test_tfp_trend_p3_adds_the_shocks_to_the_growth_rate_in_logs_hand_computed():
+    trend = np.array([[1.0, 2.0]])
+    out = production.next_tfp_trend(trend, np.array([[0.02, 0.01]]), np.array([[0.03, -0.05]]))
+    np.testing.assert_allclose(out, [[math.exp(0.05), 2.0 * math.exp(-0.04)]], rtol=1e-14)

@@ -51,3 +51,11 @@ def test_the_pull_raises_inflows_from_outside_by_the_logit_factor_hand_computed(
     v = math.exp(-b)
     assert before[1, 0] == pytest.approx(pool * v / (1 + 2 * v))
     assert after[1, 0] == pytest.approx(pool * v * math.exp(pi) / (1 + 2 * v * math.exp(pi)))
+
+
+def test_the_integrated_system_carries_both_lowered_border_matrices_and_the_calibrated_one_keeps_its_own():
+    calibrated = system()
+    moved = integrated_system(calibrated, REDUCIBLE, 0.5, 0.0)
+    np.testing.assert_array_equal(moved.border_unit_unit, 0.5 * UU)
+    np.testing.assert_array_equal(moved.border_external_unit, [[0.0, 0.5], [1.0, 1.0]])
+    np.testing.assert_array_equal(calibrated.border_unit_unit, UU)

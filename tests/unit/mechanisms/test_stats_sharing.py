@@ -96,3 +96,14 @@ def test_extension_years_credit_statistics_only_while_the_tax_cap_is_not_reached
 
     assert credited_in_2026(4.0)[1, 0] == pytest.approx(4.0)   # cap 5 not reached: extension year
     assert credited_in_2026(5.0)[1, 0] == pytest.approx(0.0)   # cap reached: the window is over
+
+
+def test_splits_of_small_and_negative_quantities_hand_computed():
+    # (D3) on an activity worth less than 1 亿元 (VA 0.4, no FAI) and one with negative VA (a loss-making year
+    # is not split: max(X, 0)); half of the GDP and industrial VA goes to the partner.
+    rows = ActivityTable.build(np.zeros((2, N_TAXES)), host=[0, 0], park=[0, 0], sector=[1, 1],
+                               value_added_nominal=[0.4, -1.0], investment_nominal=[0.0, 0.0])
+    agreements = AgreementSet.from_records([dict(park=0, partner_unit=1, stat_split=[0.5, 0.5, 0.5])], N_TAXES)
+    result = split_statistics(rows, agreements, 2025, None, ALWAYS, IS_INDUSTRY, 2, 0)
+    np.testing.assert_allclose(result.split_in, [[0.0, 0.0, 0.0], [0.2, 0.2, 0.0]], atol=1e-15)
+    np.testing.assert_allclose(result.credited, [[-0.8, -0.8, 0.0], [0.2, 0.2, 0.0]], atol=1e-15)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -14,8 +16,10 @@ from cnyx_sim.mechanisms.tax_sharing import (
     KIND_REFERRAL,
     ActivityTable,
     AgreementSet,
+    aggregate_ledger,
     city_level_taxes,
     enforcement_draws,
+    limit_to_whole,
     pad_cumulative,
     share_taxes,
 )
@@ -273,3 +277,157 @@ def test_activity_table_take_keeps_the_rows_asked_for_in_that_order():
     subset = table.take(np.array([2, 0]))
     assert subset.host.tolist() == [2, 0]
     np.testing.assert_array_equal(subset.city_taxes, table.city_taxes[[2, 0]])
+
+
+def test_an_empty_activity_table_has_the_column_types_of_a_built_one():
+    empty, built = ActivityTable.empty(4), ActivityTable.build(np.ones((1, 4)))
+    for name in vars(built):
+        assert getattr(empty, name).dtype == getattr(built, name).dtype, name
+        assert len(getattr(empty, name)) == 0, name
+    assert empty.city_taxes.shape == (0, 4) and empty.base_city_taxes.shape == (0, 4)
+
+
+def test_build_gives_columns_passed_as_lists_the_tables_types_and_names_unknown_columns():
+    table = ActivityTable.build([[1, 2, 3, 4]], full_production_year=[2025.0], is_government_led=[1], host=[1.0],
+                                value_added_nominal=[3])
+    assert table.city_taxes.dtype == float and table.value_added_nominal.dtype == float
+    assert table.full_production_year.dtype == table.host.dtype == ActivityTable.empty(4).host.dtype
+    assert table.is_government_led.dtype == bool and table.is_government_led.tolist() == [True]
+    assert table.host.tolist() == [1] and table.full_production_year.tolist() == [2025]
+    with pytest.raises(TypeError, match=r"unknown ActivityTable columns: \['colour'\]"):
+        ActivityTable.build(np.ones((1, 4)), colour=[1])
+
+
+def test_unit_zero_is_a_unit_like_any_other_as_origin_and_as_referral():
+    # Unit 0 (the first in the model's order) as the origin of a relocation and as the first-negotiating unit of
+    # activities hosted by unit 2: both are cross-unit, so both rules share with unit 0.
+    activities = ActivityTable.build([[4.0, 0, 0, 0]] * 2, host=[2, 2], origin=[0, -1], referral=[-1, 0])
+    for kind, expected in ((KIND_ALL_CROSS_UNIT, [4.0, 0.0, 0.0]), (KIND_REFERRAL, [2.0, 0.0, 0.0])):
+        agreements = AgreementSet.from_records([dict(kind=kind, split=0.5, is_increment_only=False)], N_TAXES)
+        result = share_taxes(activities, agreements, 2025, None, ALWAYS, 3, 0)
+        np.testing.assert_allclose(result.received[:, 0], expected, err_msg=str(kind))
+
+
+def test_a_park_agreement_covers_its_own_park_only():
+    activities = ActivityTable.build([[4.0, 0, 0, 0]] * 3, host=[0, 0, 0], park=[0, 1, -1])
+    agreements = AgreementSet.from_records([dict(park=0, partner_unit=1, split=0.5, is_increment_only=False)],
+                                           N_TAXES)
+    result = share_taxes(activities, agreements, 2025, None, ALWAYS, 2, 0)
+    np.testing.assert_allclose(result.transfers[0, :, 0], [2.0, 0.0, 0.0])
+
+
+def test_a_relocation_exactly_at_the_92_hao_floor_is_eligible():
+    paid, _ = run_years(relocated(gross_annual=0.2), jingjinji(), [2025])  # floor min_pre_move_tax = 0.2
+    np.testing.assert_allclose(paid, [1.5])
+
+
+def test_unit_zero_is_a_park_partner_like_any_other():
+    activities = ActivityTable.build([[4.0, 0, 0, 0]], host=[1], park=[0])
+    agreements = AgreementSet.from_records([dict(park=0, partner_unit=0, split=0.5, is_increment_only=False)],
+                                           N_TAXES)
+    result = share_taxes(activities, agreements, 2025, None, ALWAYS, 2, 0)
+    np.testing.assert_allclose(result.received[:, 0], [2.0, 0.0])
+
+
+def test_an_agreement_applies_from_its_start_year_through_its_end_year_and_its_window_starts_after_the_offset():
+    activities = ActivityTable.build([[4.0, 0, 0, 0]], host=[0], park=[0])
+    in_force = AgreementSet.from_records([dict(park=0, partner_unit=1, split=0.5, is_increment_only=False,
+                                               start_year=2022, end_year=2025)], N_TAXES)
+    paid, _ = run_years(activities, in_force, range(2021, 2027))
+    np.testing.assert_allclose(paid, [0.0, 2.0, 2.0, 2.0, 2.0, 0.0])
+    offset = AgreementSet.from_records([dict(park=0, partner_unit=1, split=0.5, is_increment_only=False,
+                                             start_year=2020, window_offset=2, window_length=2)], N_TAXES)
+    paid, _ = run_years(activities, offset, range(2020, 2025))
+    np.testing.assert_allclose(paid, [0.0, 0.0, 2.0, 2.0, 0.0])  # window 2022-2023
+
+
+def test_overlapping_claims_on_a_small_amount_are_scaled_to_the_whole():
+    # two agreements each want 0.4 of a row whose whole is 0.5: scaled to 0.25 each; a whole <= 0 gives nothing
+    amounts = np.array([[[0.4], [0.4]], [[0.4], [0.4]]])  # [agreement, row, item]
+    limited = limit_to_whole(amounts, np.array([[0.5], [-1.0]]))
+    np.testing.assert_allclose(limited[:, :, 0], [[0.25, 0.0], [0.25, 0.0]])
+
+
+def test_an_empty_ledger_has_empty_integer_columns():
+    ledger = aggregate_ledger(np.zeros((1, 2, 3)), np.array([0, 1]), np.full((1, 2), 1), np.full((1, 2), -1))
+    assert len(ledger) == 0
+    for name in ("agreement", "item", "from_unit", "to_unit", "to_external"):
+        column = getattr(ledger, name)
+        assert len(column) == 0 and np.issubdtype(column.dtype, np.integer), name
+
+
+def test_ledger_rows_are_aggregated_and_sorted_by_agreement_item_payer_and_partner():
+    amounts = np.zeros((2, 3, 2))  # [agreement, row, item]
+    amounts[1, 0, 0], amounts[1, 1, 0] = 1.0, 2.0  # agreement 1, item 0: rows 0 and 1, both hosted by unit 1
+    amounts[0, 2, 1], amounts[0, 0, 0] = 4.0, 8.0
+    host = np.array([1, 1, 0])
+    to_unit = np.array([[2, 0, 2], [2, 2, 2]])
+    to_external = np.full((2, 3), -1)
+    ledger = aggregate_ledger(amounts, host, to_unit, to_external)
+    rows = list(zip(ledger.agreement, ledger.item, ledger.from_unit, ledger.to_unit, ledger.amount))
+    assert rows == [(0, 0, 1, 2, 8.0), (0, 1, 0, 2, 4.0), (1, 0, 1, 2, 3.0)]
+
+
+def test_enforcement_draws_without_rows_draw_nothing_so_the_stream_is_where_it_was():
+    rng = np.random.default_rng(3)
+    assert enforcement_draws(np.zeros(0), np.zeros(0, dtype=int), rng).tolist() == []
+    assert rng.random() == np.random.default_rng(3).random()  # common random numbers for what follows
+
+
+def test_the_first_external_partner_is_a_park_partner_like_any_other():
+    # a park agreement with 昆山-like partner 0 outside the region (no partner unit): half of 4 leaves the region
+    activities = ActivityTable.build([[4.0, 0, 0, 0]], host=[1], park=[0])
+    agreements = AgreementSet.from_records([dict(park=0, partner_external=0, split=0.5, is_increment_only=False)],
+                                           N_TAXES)
+    result = share_taxes(activities, agreements, 2025, None, ALWAYS, 2, 1)
+    np.testing.assert_allclose(result.external_outflow[:, 0], [2.0])
+    np.testing.assert_allclose(result.paid[:, 0], [0.0, 2.0])
+
+
+def test_a_park_agreement_whose_cap_is_reached_exactly_gives_way_to_the_general_rule_in_its_extension_years():
+    # the relocated project sits in park 0 (host 0, from unit 1). Park agreement: half of VAT 2 + CIT 1 for two
+    # years from 达产 (2025), then up to two more while less than its cap of 3 has been paid; 2 x 1.5 = 3 reaches
+    # the cap exactly, so from 2027 the park agreement no longer covers the project and the general rule (all
+    # cross-unit moves, 20 % of every tax, city level 4) applies: 0.8 a year. Before, the park's terms took precedence.
+    activities = ActivityTable.build([[2.0, 1.0, 1.0, 0.0]], host=[0], origin=[1], park=[0],
+                                     full_production_year=[2025])
+    agreements = AgreementSet.from_records([
+        dict(park=0, partner_unit=1, split=0.5, is_increment_only=False, tax_mask=[True, True, False, False],
+             window_basis=BASIS_FULL_PRODUCTION, window_length=2, window_extension=2, cap=3.0),
+        dict(kind=KIND_ALL_CROSS_UNIT, split=0.2, is_increment_only=False),
+    ], N_TAXES)
+    paid, _ = run_years(activities, agreements, range(2025, 2029))
+    np.testing.assert_allclose(paid, [1.5, 1.5, 0.8, 0.8])
+
+
+# ---------------------------------------------------------------------------------------- agreement validation
+def test_agreement_splits_of_0_and_1_are_valid_and_outside_them_are_refused_by_name():
+    for split in (0.0, 1.0):
+        assert AgreementSet.from_records([dict(park=0, partner_unit=1, split=split)], N_TAXES).split.tolist() == [split]
+    for split in (-0.1, 1.5):
+        with pytest.raises(ValueError, match=r"^AgreementSet\.split must lie in \[0, 1\]$"):
+            AgreementSet.from_records([dict(park=0, partner_unit=1, split=split)], N_TAXES)
+
+
+def test_agreement_columns_of_another_length_than_the_ids_are_refused_by_name():
+    good = AgreementSet.from_records([dict(park=0, partner_unit=1)], N_TAXES)
+    with pytest.raises(ValueError, match=r"^AgreementSet\.split has 2 rows, ids has 1$"):
+        dataclasses.replace(good, split=np.array([0.5, 0.5]))
+
+
+def test_an_unknown_agreement_attribute_is_refused_by_name():
+    with pytest.raises(TypeError, match=r"unknown agreement attributes: \['spilt'\]"):
+        AgreementSet.from_records([dict(park=0, partner_unit=1, spilt=0.5)], N_TAXES)
+
+
+def test_agreement_ids_are_kept_or_numbered_and_a_tax_agreement_shares_no_statistics_unless_told():
+    agreements = AgreementSet.from_records([dict(id="gaozhu", park=0, partner_unit=1), dict(park=1, partner_unit=0)],
+                                           N_TAXES)
+    assert agreements.ids == ("gaozhu", "a1")
+    assert not agreements.stat_split.any()
+
+
+def test_an_activity_table_with_one_dimensional_taxes_is_refused_by_name():
+    table = ActivityTable.build([[4.0, 0, 0, 0]], host=[0])
+    with pytest.raises(ValueError, match=r"^city_taxes and base_city_taxes must both be \[row, tax\]$"):
+        dataclasses.replace(table, city_taxes=np.array([4.0]), base_city_taxes=np.array([0.0]))

@@ -14,6 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from yaml_strategies import yaml_documents
+from yaml_values import yaml_documents as value_documents, yaml_texts, yaml_values
 
 from cnyx_sim.scenario.errors import ScenarioError, format_key_path
 from cnyx_sim.scenario.yaml_io import (
@@ -549,3 +550,29 @@ def test_hand_written_yaml_with_anchors_merges_and_hostile_scalars_loads_like_py
 
 
 _FAILED = object()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(document=value_documents, shared=yaml_values.filter(lambda v: isinstance(v, (list, dict))))
+def test_a_value_used_twice_is_dumped_as_anchor_and_alias_and_loads_back(tmp_path, document, shared):
+    document = {**document, "first use": shared, "second use": shared}  # the same object: safe_dump aliases it
+    text = yaml.safe_dump(document)
+    assert "&id" in text and "*id" in text  # the case being protected
+    path = tmp_path / "alias.yaml"
+    path.write_text(text, encoding="utf-8")
+    data, lines = load_yaml_file(path)
+    assert data == document
+    assert set(lines) == all_key_paths(document)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=yaml_texts())
+def test_anchors_merge_keys_and_null_spellings_load_as_the_yaml_spec_says_with_the_written_lines(tmp_path, case):
+    path = tmp_path / "merge.yaml"
+    path.write_text(case.text, encoding="utf-8")
+    data, lines = load_yaml_file(path)
+    assert data == case.data
+    assert data == yaml.safe_load(case.text)
+    assert set(lines) == all_key_paths(case.data)
+    for key_path, line in case.key_lines.items():
+        assert lines[key_path] == line, key_path
