@@ -390,10 +390,11 @@ def make_variant(doc: ResolvedScenarioDoc, base_name: str, sweep: Sweep, sample:
                         or p.key.startswith(key + ".")), None)
         where = ("sweep", "parameters") + ((culprit.key,) if culprit else ())
         pairs = [(p, v) for p, v in zip(sweep.parameters, values) if culprit is None or p is culprit]
-        shown = ", ".join(f"{p.key}={v:.6g}" for p, v in pairs)
-        at = "" if culprit is not None and culprit.key == key else f" at {key}"
-        raise sweep.error(where, f"sample {sample} of {base_name!r} ({shown}) is rejected{at}: "
-                                 f"{exc.expected}") from None
+        # The reason comes first, so that a long file path cuts the sample's description, never the reason
+        # (messages stay under 200 characters); the key path already names the culprit, so its value is enough.
+        shown = ", ".join(f"{v:.6g}" if culprit is not None else f"{p.key}={v:.6g}" for p, v in pairs)
+        at = "" if culprit is not None and culprit.key == key else f" (at {key})"
+        raise sweep.error(where, f"{exc.expected}{at} (sample {sample}: {shown})") from None
     return loaded, calibration, params
 
 
