@@ -26,7 +26,7 @@ from cnyx_sim.errors import InputError, shorten
 from cnyx_sim.limits import DEFAULT_LIMITS, LIFT_HINT, Limits
 from cnyx_sim.pipeline import PreparedScenario
 from cnyx_sim.scenario.errors import ScenarioError
-from cnyx_sim.scenario.overrides import apply_overrides, name_override
+from cnyx_sim.scenario.overrides import apply_overrides, copy_document, name_override
 from cnyx_sim.scenario.yaml_io import ResolvedScenarioDoc
 
 __all__ = ["Channel", "DecomposeError", "NEUTRAL_SECTIONS", "OTHER", "build_coalition", "coalition_name",
@@ -130,20 +130,12 @@ def _lookup(data: Any, path: KeyPath) -> Any:
 
 def _without(doc: ResolvedScenarioDoc, path: KeyPath) -> ResolvedScenarioDoc:
     """``doc`` without the key at ``path`` (a key the variant does not have)."""
-    data = _deep_copy(doc.data)
+    data = copy_document(doc.data)
     container = _lookup(data, path[:-1]) if len(path) > 1 else data
     if isinstance(container, dict):
         container.pop(path[-1], None)
     origin = {p: o for p, o in doc.origin.items() if tuple(p[:len(path)]) != path}
     return replace(doc, data=data, origin=origin)
-
-
-def _deep_copy(data: Any) -> Any:
-    if isinstance(data, dict):
-        return {k: _deep_copy(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_deep_copy(v) for v in data]
-    return data
 
 
 def check_channel_count(channels: list[Channel], limits: Limits = DEFAULT_LIMITS) -> None:

@@ -63,11 +63,12 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _copy(data: Any) -> Any:
+def copy_document(data: Any) -> Any:
+    """A copy of a YAML document's mappings and lists (scalars are immutable and shared), to edit safely."""
     if isinstance(data, dict):
-        return {k: _copy(v) for k, v in data.items()}
+        return {k: copy_document(v) for k, v in data.items()}
     if isinstance(data, list):
-        return [_copy(v) for v in data]
+        return [copy_document(v) for v in data]
     return data
 
 
@@ -115,7 +116,7 @@ def apply_overrides(doc: ResolvedScenarioDoc, overrides: Mapping[str, Any] | Non
     if not isinstance(overrides, Mapping):
         raise ScenarioError(OVERRIDE_FILE, (), None, "overrides must be a mapping of dotted key paths to values "
                             f"(got {type(overrides).__name__})")
-    data = _copy(doc.data)
+    data = copy_document(doc.data)
     origin = dict(doc.origin)
     for key, value in overrides.items():
         try:
