@@ -164,3 +164,36 @@ def test_compensation_within_the_tolerance_of_the_flows_and_revenue_involved_pas
     assert check_accounting(region_gap(1.7e-8)) is None
     with pytest.raises(AccountingError, match="ecological compensation"):
         check_accounting(region_gap(1.8e-8))
+
+
+# -- identity 9 (park development funded once, PD4) and 10 (government-led relocations conserved) ---------------------
+# a hosts a park whose development cost 0.4: a pays 0.2, b 0.1 and an external partner 0.1.
+PARKS = {"park_development_spending": (0.4, 0.0), "park_development_contribution": (0.2, 0.1),
+         "park_development_external": (0.1, 0.0)}
+
+
+def test_park_development_identity_names_itself_on_the_region_row():
+    assert check_accounting(with_rows(PARKS)) is None
+    with pytest.raises(AccountingError) as info:
+        check_accounting(with_rows(PARKS, {("park_development_spending", "a"): 0.05,
+                                           ("park_development_spending", "cnyx"): 0.05}))
+    assert str(info.value) == ("accounting identity failed: Σ park development contributions + external partners' = "
+                               "Σ park development spending for region cnyx, year 2030 (scenario s, run 0): "
+                               "difference -0.05 亿元")
+
+
+def test_park_development_within_the_tolerance_of_the_spending_and_revenue_involved_passes():
+    # tolerance 1e-9 + 1e-9 x (Σ spending 0.4 + Σ collected 16) = 1.74e-8: a gap of 1.7e-8 passes, 1.8e-8 not
+    def region_gap(gap):
+        return with_rows(PARKS, {("park_development_contribution", "a"): gap,
+                                 ("park_development_contribution", "cnyx"): gap})
+    assert check_accounting(region_gap(1.7e-8)) is None
+    with pytest.raises(AccountingError, match="park development"):
+        check_accounting(region_gap(1.8e-8))
+
+
+def test_tables_with_only_part_of_the_park_development_or_relocation_variables_are_not_checked_for_them():
+    assert check_accounting(with_rows({"park_development_spending": (0.4, 0.0)})) is None
+    assert check_accounting(with_rows({"park_development_contribution": (0.2, 0.1)})) is None
+    assert check_accounting(with_rows({"government_led_relocations_out": (1.0, 0.0)})) is None
+    assert check_accounting(with_rows({"government_led_relocations_in": (0.0, 1.0)})) is None

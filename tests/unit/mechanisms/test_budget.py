@@ -127,3 +127,27 @@ def test_a_unit_with_less_than_one_yi_yuan_of_revenue_has_a_borrowing_limit_belo
     assert bool(out.is_over_limit[0])
     # debt exactly at a limit below 1 亿元 (0.6) is not a breach
     assert not bool(one(revenue=0.5, debt=0.6, interest=0.0).is_over_limit[0])
+
+
+def test_c4_at_the_borrowing_limit_only_the_borrowed_part_of_the_incentives_cuts_public_investment():
+    # debt 120 = the limit, no interest: f_I = 0.5 of incentives 10 comes out of IG* = 35 (planned 30); the other
+    # 5 would be borrowed but there is no headroom, so public investment is cut by 5 to 25; debt stays at 120
+    out = budget_year(np.array([100.0]), np.array([0.35]), np.array([10.0]), np.array([120.0]), 0.0, 0.0, 1.2, 0.0,
+                      incentive_funding_share=0.5)
+    assert out.public_investment[0] == pytest.approx(25.0)
+    assert out.balance[0] == pytest.approx(0.0, abs=1e-12)
+    assert out.debt[0] == pytest.approx(120.0)
+
+
+def test_pd5_a_park_contribution_is_borrowed_for_and_at_the_limit_cuts_public_investment():
+    # within the limit: balance 100 - 65 - 35 - 4 = -4, public investment unchanged
+    free = budget_year(np.array([100.0]), np.array([0.35]), np.zeros(1), np.zeros(1), 0.0, 0.0, 1.2, 0.0,
+                       park_contribution=np.array([4.0]))
+    assert free.public_investment[0] == pytest.approx(35.0)
+    assert free.balance[0] == pytest.approx(-4.0)
+    assert free.debt[0] == pytest.approx(4.0)
+    # debt 120 at the limit: the contribution 4 cuts public investment from 35 to 31; balance 0
+    at_limit = budget_year(np.array([100.0]), np.array([0.35]), np.zeros(1), np.array([120.0]), 0.0, 0.0, 1.2, 0.0,
+                           park_contribution=np.array([4.0]))
+    assert at_limit.public_investment[0] == pytest.approx(31.0)
+    assert at_limit.balance[0] == pytest.approx(0.0, abs=1e-12)

@@ -60,3 +60,15 @@ def test_the_chosen_package_stays_within_its_bounds(reference, neighbour, reacti
     assert 0.0 <= package <= upper
     if in_force and mode != "none":
         assert package <= common + 1e-12
+
+
+def test_the_budget_bounds_a_small_package_of_a_unit_with_revenue_below_one():
+    # revenue 0.5 亿元, share 0.1: limit 0.05, a package costing 0.1 is halved (C2); a cost below 1 亿元 too
+    assert competition.budget_scale(0.1, 0.5, 0.1) == pytest.approx(0.5)
+    # revenue 1, share 0.1: limit 0.1, a package costing 0.5 is scaled to 0.2
+    assert competition.budget_scale(0.5, 1.0, 0.1) == pytest.approx(0.2)
+
+
+def test_an_unknown_coordination_is_refused_by_name():
+    with pytest.raises(ValueError, match=r"coordination must be one of .*'merge'"):
+        competition.coordinate(0.1, 0.2, "merge", True, 0.6)

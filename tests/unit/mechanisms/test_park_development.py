@@ -101,3 +101,39 @@ def test_contributions_add_up_to_the_spending_on_every_park(n_parks, seed, rule)
     np.testing.assert_allclose(shares.sum(axis=1), 1.0)
     cost = rng.random(n_parks) * 10
     assert park_development.contributions(cost, shares).sum() == pytest.approx(cost.sum())
+
+
+def test_a_partner_that_is_unit_zero_pays_its_share():
+    # host unit 1, partner unit 0 with split 0.3
+    np.testing.assert_allclose(_shares("sharing_terms", split=(0.3,), partner_unit=(0,), host=(1,))[0],
+                               [0.3, 0.7, 0.0, 0.0])
+
+
+def test_a_park_row_without_a_partner_gives_nothing_away():
+    np.testing.assert_allclose(_shares("sharing_terms", partner_unit=(-1,), partner_external=(-1,))[0],
+                               [1.0, 0.0, 0.0, 0.0])
+
+
+def test_the_second_external_partner_pays_in_its_own_column():
+    # 3 units, 2 external partners: external 1 is column 3 + 1 = 4
+    shares = park_development.contribution_shares(np.array([0]), 3, 2, np.array([0]), np.array([-1]), np.array([1]),
+                                                  np.array([0.4]), np.array([True]), [[4]], "sharing_terms")
+    np.testing.assert_allclose(shares[0], [0.6, 0.0, 0.0, 0.0, 0.4])
+
+
+def test_overlapping_agreements_of_a_park_with_one_partner_add_up():
+    shares = _shares("sharing_terms", split=(0.2, 0.3), in_force=(True, True), park=(0, 0), partner_unit=(1, 1),
+                     partner_external=(-1, -1))
+    np.testing.assert_allclose(shares[0], [0.5, 0.5, 0.0, 0.0])
+
+
+def test_shares_above_everything_are_scaled_per_park_not_over_all_parks():
+    # park 0: partner 1 with 0.6; park 1: partner 2 with 0.6 -> each park's partners take 0.6 (none above 1;
+    # the two parks together would be 1.2, which must not scale either)
+    shares = _shares("sharing_terms", split=(0.6, 0.6), in_force=(True, True), park=(0, 1), partner_unit=(1, 2),
+                     partner_external=(-1, -1), host=(0, 0), partners=((1,), (2,)))
+    np.testing.assert_allclose(shares, [[0.4, 0.6, 0.0, 0.0], [0.4, 0.0, 0.6, 0.0]])
+    # one park given away 1.5 in all: scaled to its partners alone (0.9 / 1.5, 0.6 / 1.5), host pays nothing
+    over = _shares("sharing_terms", split=(0.9, 0.6), in_force=(True, True), park=(0, 0), partner_unit=(1, 2),
+                   partner_external=(-1, -1), partners=((1, 2),))
+    np.testing.assert_allclose(over[0], [0.0, 0.6, 0.4, 0.0])

@@ -29,6 +29,12 @@ def test_no_projects_sum_to_a_float_zero_array():
     assert got.dtype == np.float64 and not got.any() and got.shape == (2, 5)
 
 
+def test_no_projects_given_as_empty_lists_sum_to_a_float_zero_array():
+    # an empty Python list is a float64 array to numpy: the city and sector positions are still read as integers
+    got = by_city_sector([], [], [], (2, 3))
+    assert got.dtype == np.float64 and got.shape == (2, 3) and not got.any()
+
+
 def test_j1_effective_capital_is_capacity_times_productivity_to_one_over_alpha_times_capital():
     effective = jp.effective_capital(np.array([10.0, 10.0]), np.array([1.0, 0.5]), np.array([1.21, 8.0]),
                                      np.array([0.5, 0.25]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -85,3 +86,47 @@ def test_consent_is_a_probability_rising_in_what_the_origin_keeps(kept_low, extr
 def test_government_share_of_a_hazard_lies_in_zero_one(market, government):
     share = relocation.government_led_share(np.array([market]), np.array([government]))[0]
     assert 0.0 <= share <= 1.0
+
+
+def test_an_agreement_is_in_force_in_its_first_and_last_year():
+    first = agreements([KIND_ALL_CROSS_UNIT], [-1], [0.5], [1.0], [0.5], [1.0], start=2025, end=2030)
+    np.testing.assert_allclose(relocation.kept_value(first, 2025, 2, 1.0), [0.5, 0.5])
+    last = agreements([KIND_ALL_CROSS_UNIT], [-1], [0.5], [1.0], [0.5], [1.0], start=2020, end=2025)
+    np.testing.assert_allclose(relocation.kept_value(last, 2025, 2, 1.0), [0.5, 0.5])
+    np.testing.assert_array_equal(relocation.kept_value(last, 2026, 2, 1.0), [0.0, 0.0])
+
+
+def test_a_park_agreement_credits_its_partner_unit_zero_and_no_unit_when_the_partner_is_external():
+    to_unit_zero = agreements([KIND_PARK], [0], [0.4], [1.0], [0.0], [0.0])
+    np.testing.assert_allclose(relocation.kept_value(to_unit_zero, 2025, 3, 1.0), [0.4, 0.0, 0.0])
+    external = agreements([KIND_PARK], [-1], [0.4], [1.0], [0.0], [0.0])  # partner_unit -1: kunshan, guangzhou
+    np.testing.assert_array_equal(relocation.kept_value(external, 2025, 3, 1.0), [0.0, 0.0, 0.0])
+
+
+def test_the_kept_value_is_at_most_everything_even_with_a_revenue_weight_above_one():
+    # w_T = 2.5 (outside its range) with sigma = pi = 1, no statistics: 2.5 - 1.5 x 0 = 2.5 is bounded by 1
+    # (R1: V in [0, 1])
+    a = agreements([KIND_ALL_CROSS_UNIT], [-1], [1.0], [1.0], [0.0], [0.0])
+    np.testing.assert_allclose(relocation.kept_value(a, 2025, 2, 2.5), [1.0, 1.0])
+
+
+def test_consent_uses_a_kept_share_bounded_to_zero_one():
+    # (R2) with P_0 = 0.5: a kept share below 0 counts as 0, above 1 as 1 (2.5 -> 1, not 2)
+    np.testing.assert_allclose(relocation.consent_probability(np.array([-0.5, 2.5]), 0.5), [0.5, 1.0])
+
+
+def test_the_government_led_hazard_is_a_probability_whatever_the_rate():
+    # (R3) rate x consent = 2.5 -> 1 (not 2); a negative product -> 0
+    np.testing.assert_allclose(relocation.government_led_hazard(np.array([0.5, 0.5]), 5.0), [1.0, 1.0])
+    np.testing.assert_array_equal(relocation.government_led_hazard(np.array([0.5]), -0.1), [0.0])
+
+
+def test_a_vanishing_government_hazard_gives_a_zero_share_without_a_floating_point_error():
+    # 1e-300 / 1e10 underflows (the tests raise on every floating-point error): the share is 0, not an error
+    share = relocation.government_led_share(np.array([1e10]), np.array([1e-300]))
+    assert share[0] == pytest.approx(0.0, abs=1e-300)
+
+
+def test_referral_weights_use_a_share_bounded_to_zero_one():
+    # (R4) W = 1 + kappa r with r clipped: r = -0.5 -> 1, r = 2.5 -> 1 + 2 x 1 = 3 (not 5)
+    np.testing.assert_allclose(relocation.referral_weights(np.array([-0.5, 2.5]), 2.0), [1.0, 3.0])

@@ -299,6 +299,18 @@ def test_t2_no_origin_shares_at_all_gives_no_arrivals_and_no_error():
     assert rates.tolist() == [[0.0], [0.0]]
 
 
+def test_t2_a_vanishing_rate_gives_no_project_without_a_floating_point_error_on_a_cold_cache():
+    # the CDFs are cached per rate (lru_cache): emptied first, so the underflowing tail terms are computed here
+    rules._poisson_cdf.cache_clear()
+    assert rules.poisson_quantile(np.array([0.5, 0.999]), 1e-12).tolist() == [0, 0]
+
+
+def test_t2_the_count_never_goes_beyond_the_summation_window():
+    # u = 1 (the top of the uniform's range) at rate 400: the window ends at int(400 + 12 x 20 + 30) = 670, the
+    # largest count the inversion can give
+    assert rules.poisson_quantile(np.array([1.0]), 400.0).tolist() == [670]
+
+
 def test_t2_counts_are_integers_and_a_rate_below_one_still_gives_projects():
     # Poisson(0.5): P(0) = e^-0.5 = 0.607, P(<= 1) = 0.910: u = 0.9 is one project; a zero rate before a positive
     # one does not stop the later cells: Poisson(3) at u = 0.5 is 3 (P(<= 2) = 0.423, P(<= 3) = 0.647)
