@@ -205,3 +205,47 @@ def test_temporary_files_of_an_interrupted_writer_are_removed_on_resume(scenario
     (out / "keep.tmp").write_bytes(b"not ours: no leading dot")
     run_batch([scenario], runs=2, out=out, resume=True)
     assert not any(path.exists() for path in leftovers) and (out / "keep.tmp").exists()
+
+
+def _variant(name="a", content_hash="0123456789abcdef", runs=2, seed=7, input_files=None):
+    return {"name": name, "content_hash": content_hash, "runs": runs, "seed": seed, "input_files": input_files}
+
+
+_SAME = {"variants": [_variant()], "sweep_hash": "s", "chunk_size": 4}
+
+
+@pytest.mark.parametrize("old, new, reason", [
+    ({"variants": [{"name": "a"}]}, _SAME, "its manifest does not describe the variants"),
+    ({"variants": "a"}, _SAME, "its manifest does not describe the variants"),
+    ({"variants": [_variant(), _variant("b")]}, _SAME, "scenarios differ (folder: a, b; now: a)"),
+    ({"variants": []}, _SAME, "scenarios differ (folder: none; now: a)"),
+    ({**_SAME, "variants": [_variant(content_hash="fedcba9876543210ff")]}, _SAME,
+     "scenario 'a' has different contents (hash fedcba987654 vs 0123456789ab)"),
+    ({**_SAME, "variants": [_variant(runs=3)]}, _SAME, "scenario 'a' has 3 runs in the folder but 2 now"),
+    ({**_SAME, "variants": [_variant(seed=8)]}, _SAME, "scenario 'a' has seed 8 in the folder but 7 now"),
+    ({}, _SAME, "scenarios differ (folder: none; now: a)"),
+    (_SAME, {}, "scenarios differ (folder: a; now: )"),
+    (_SAME, {"variants": [_variant(), _variant("b")]}, "scenarios differ (folder: a; now: a, b)"),
+    ({"variants": [{k: v for k, v in _variant(seed=8).items() if k != "input_files"}]}, _SAME,
+     "scenario 'a' has seed 8 in the folder but 7 now"),
+    ({**_SAME, "variants": [_variant(input_files={"v.csv": "h", "x.csv": "h1", "y.csv": "h2", "z.csv": "h"})]},
+     {**_SAME, "variants": [_variant(input_files={"y.csv": "h2", "z.csv": "other", "w.csv": "h"})]},
+     "data file(s) of scenario 'a' changed since the batch started: v.csv, w.csv, x.csv"),
+    ({**_SAME, "variants": [_variant(input_files={"x.csv": "h"})], "sweep_hash": "t"},
+     {**_SAME, "variants": [_variant(input_files={"x.csv": "h"})]}, "the sweep differs"),
+    ({**_SAME, "sweep_hash": "t"}, _SAME, "the sweep differs"),
+    ({**_SAME, "chunk_size": 8}, _SAME, "chunk size 8 in the folder but 4 now"),
+    (_SAME, dict(_SAME), "the batch differs"),
+])
+def test_resume_refusal_names_the_first_difference_between_the_folder_and_the_batch(old, new, reason):
+    from cnyx_sim.batch.store import _identity_difference_text
+
+    assert _identity_difference_text(old, new) == reason
+
+
+def test_resume_refusal_reason_is_cut_to_one_short_line():
+    from cnyx_sim.batch.store import _identity_difference
+
+    old = {"variants": [_variant(f"scenario_{i}") for i in range(20)]}
+    reason = _identity_difference(old, _SAME)
+    assert len(reason) <= 120 and reason.startswith("scenarios differ (folder: scenario_0, scenario_1")
