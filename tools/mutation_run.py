@@ -65,8 +65,10 @@ PLAN: dict[str, list[str]] = {
     # issue 13 item 1, fourth round: the batch store and the core engines (core/projects.py and core/model.py
     # not yet: they are reached by nearly every model-running test)
     "cnyx_sim.batch.store": ["tests/unit/batch/test_store.py", "tests/e2e/test_batch_resume_damaged_parts.py"],
-    "cnyx_sim.core.rng": ["tests/unit/core/test_project_draws.py", "tests/unit/core/test_transfer_engine.py"],
-    "cnyx_sim.core.network": ["tests/unit/core/test_transfer_engine.py", _LEVERS],
+    "cnyx_sim.core.rng": ["tests/unit/core/test_rng_streams.py", "tests/unit/core/test_project_draws.py",
+                          "tests/unit/core/test_transfer_engine.py"],
+    "cnyx_sim.core.network": ["tests/unit/core/test_network.py", "tests/unit/core/test_transfer_engine.py",
+                              _LEVERS],
     "cnyx_sim.core.recorder": ["tests/unit/core/test_model_schedule.py",
                                "tests/invariants/test_independent_accounting.py"],
     "cnyx_sim.core.parks": ["tests/unit/core/test_park_development_engine.py"],
