@@ -6,8 +6,9 @@ suite costs hours on two shared cores; here every module in :data:`PLAN` gets it
 ``mutation-work/<module>/`` (links to ``src``, ``tests`` and the data folders, and a ``pyproject.toml`` whose
 ``[tool.mutmut]`` mutates that one file and selects that module's tests), so a module's run takes minutes and
 a module can be re-run alone after its code or tests change. Each directory keeps its results
-(``mutants/**.meta``) and ``run.json`` (tests, wall time, command); ``tools/mutation_report.py`` reads them all
-and writes ``docs/mutation.md``.
+(``mutants/**.meta``) and ``run.json`` (tests, wall time, command); ``tools/mutation_report.py``, run after each
+module, copies them into the committed record ``docs/mutation-results.json`` and writes ``docs/mutation.md`` from
+it (mutation-work/ itself is not committed).
 
 Usage (from the repository root, in the venv with the ``mutation`` extra)::
 
