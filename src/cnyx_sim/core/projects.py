@@ -481,7 +481,7 @@ class TransferEngine:
         for o in np.flatnonzero(counts):
             weights[o] = np.cumsum(rates[o]) / totals[o]
         # the sector is the number of cumulative weights <= the uniform (searchsorted "right" on each row)
-        sector = np.minimum(np.count_nonzero(weights[origin] <= u["sector"][:, None], axis=1), self.n_sectors - 1)
+        sector = np.minimum((weights[origin] <= u["sector"][:, None]).sum(axis=1), self.n_sectors - 1)
         normal = np.sqrt(-2.0 * np.log(u["size_radius"])) * np.cos(2.0 * np.pi * u["size_angle"])
         signed = rules.signed_sizes(normal, p.mean_size[sector], p.size_log_sd, p.max_size)
         realised = u["start"] < p.start_probability
