@@ -69,14 +69,15 @@ PLAN: dict[str, list[str]] = {
                           "tests/unit/core/test_transfer_engine.py"],
     "cnyx_sim.core.network": ["tests/unit/core/test_network.py", "tests/unit/core/test_transfer_engine.py",
                               _LEVERS],
-    "cnyx_sim.core.recorder": ["tests/unit/core/test_model_schedule.py",
+    "cnyx_sim.core.recorder": ["tests/unit/core/test_recorder.py", "tests/unit/core/test_model_schedule.py",
                                "tests/invariants/test_independent_accounting.py"],
     "cnyx_sim.core.parks": ["tests/unit/core/test_park_engine_by_hand.py",
                             "tests/unit/core/test_park_development_engine.py"],
     "cnyx_sim.core.levers": ["tests/unit/core/test_lever_engine_by_hand.py", "tests/unit/core/test_levers.py",
                              _LEVERS],
     "cnyx_sim.core.sharing": _SHARING,
-    "cnyx_sim.core.state": ["tests/unit/core/test_state.py", "tests/unit/core/test_city_agent.py", "tests/validation/test_base_year_state.py",
+    "cnyx_sim.core.state": ["tests/unit/core/test_state.py", "tests/unit/core/test_city_agent.py",
+                            "tests/validation/test_base_year_state.py",
                             "tests/unit/core/test_model_schedule.py"],
 }
 
