@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from cnyx_sim.core.rng import PROJECT_UNIFORMS, ProjectDraws
@@ -70,3 +72,53 @@ def test_a_years_stacked_arrivals_are_each_origins_own_arrivals_in_origin_order(
         np.testing.assert_array_equal(parks[start:start + n], own_parks)
         start += n
     assert start == len(units) == len(parks) and counts[1] == 0
+
+
+def test_a_count_rule_that_returns_a_plain_number_is_accepted():
+    def three(uniform, rate):
+        return 3  # a fixed count, not an array
+
+    draws = ProjectDraws(9, 1)
+    n, u, units, parks = draws.arrivals(2027, 0, 1.0, 4, 2, three)
+    assert n == 3 and len(u["sector"]) == 3 and units.shape == (3, 4) and parks.shape == (3, 2)
+    counts, u, units, parks = draws.year_arrivals(2027, [1.0, 2.0], 4, 2, three)
+    np.testing.assert_array_equal(counts, [3, 3])
+    assert units.shape == (6, 4) and parks.shape == (6, 2)
+
+
+def test_a_year_without_origins_has_no_arrivals_and_integer_counts():
+    counts, u, units, parks = ProjectDraws(9, 1).year_arrivals(2027, [], 10, 6, poisson_quantile)
+    assert counts.shape == (0,) and counts.dtype == np.int64
+    assert units.shape == (0, 10) and parks.shape == (0, 6)
+    assert all(len(u[name]) == 0 for name in PROJECT_UNIFORMS)
+
+
+class _ZeroStream:
+    """A generator whose every uniform is exactly 0.0 (possible, with probability 2**-53, for a real one)."""
+
+    def random(self, size=None, out=None):
+        if out is not None:
+            out[...] = 0.0
+            return out
+        return 0.0 if size is None else np.zeros(size)
+
+
+def test_a_uniform_drawn_as_zero_is_moved_into_the_open_interval_so_its_log_stays_finite(monkeypatch):
+    monkeypatch.setattr(ProjectDraws, "_generator", lambda self, purpose, year, origin: _ZeroStream())
+    tiny = np.finfo(float).tiny
+    counts, u, units, parks = ProjectDraws(9, 1).year_arrivals(2027, [1.0, 1.0], 3, 2, lambda uniform, rate: 2)
+    np.testing.assert_array_equal(counts, [2, 2])
+    for values in (*u.values(), units, parks):
+        assert np.all(values == tiny)
+    n, u, units, parks = ProjectDraws(9, 1).arrivals(2027, 0, 1.0, 3, 2, lambda uniform, rate: 2)
+    for values in (*u.values(), units, parks):
+        assert np.all(values == tiny)
+
+
+def test_drawing_project_numbers_uses_no_deprecated_numpy_call():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a deprecation today is an error in a later numpy
+        draws = ProjectDraws(9, 1)
+        draws.arrivals(2027, 0, 30.0, 10, 6, poisson_quantile)
+        draws.year_arrivals(2027, [30.0, 5.0], 10, 6, poisson_quantile)
+        draws.relocations(2027, 4, 10, 6)
