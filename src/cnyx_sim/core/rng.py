@@ -38,11 +38,6 @@ PROJECT_UNIFORMS: tuple[str, ...] = (
 )
 
 
-#: Philox's counter and buffer at the start of a stream (the state setter copies the words; never written)
-_ZERO_WORDS = np.zeros(4, dtype=np.uint64)
-_ZERO_WORDS.setflags(write=False)
-
-
 class ProjectDraws:
     """The random numbers of potential projects (ODD 7.7, T2-T7): common random numbers by construction.
 
@@ -78,8 +73,8 @@ class ProjectDraws:
         else:
             cached[0].state = {
                 "bit_generator": "Philox",
-                "state": {"counter": _ZERO_WORDS, "key": np.frombuffer(digest, dtype=np.uint64)},
-                "buffer": _ZERO_WORDS, "buffer_pos": 4, "has_uint32": 0, "uinteger": 0,
+                "state": {"counter": np.zeros(4, dtype=np.uint64), "key": np.frombuffer(digest, dtype=np.uint64)},
+                "buffer": np.zeros(4, dtype=np.uint64), "buffer_pos": 4, "has_uint32": 0, "uinteger": 0,
             }
         return cached[1]
 

@@ -89,24 +89,20 @@ def poisson_quantile(uniform: FloatArray, rate: FloatArray) -> np.ndarray:
     rate gets the same projects plus more (common random numbers), one with the same rate the same count. The
     CDF is summed over ``rate -/+ 12 sqrt(rate) + 30`` (the mass outside is below 1e-30).
     """
-    if np.ndim(uniform) == 0 and np.ndim(rate) == 0:  # one origin's count (ProjectDraws): no array set-up
-        lam = float(rate)
-        return np.array([_poisson_quantile_one(float(uniform), lam) if lam > 0.0 else 0], dtype=np.int64)
     uniform = np.atleast_1d(np.asarray(uniform, dtype=float))
     rate = np.broadcast_to(np.asarray(rate, dtype=float), uniform.shape)
     out = np.zeros(uniform.shape, dtype=np.int64)
-    for i, (u, lam) in enumerate(zip(uniform.ravel().tolist(), rate.ravel().tolist())):
-        if lam > 0.0:
-            out.flat[i] = _poisson_quantile_one(u, lam)
+    with np.errstate(under="ignore"):  # far tails underflow to 0, which is what they are
+        for i, (u, lam) in enumerate(zip(uniform.ravel().tolist(), rate.ravel().tolist())):
+            if lam > 0.0:
+                out.flat[i] = _poisson_quantile_one(u, lam)
     return out
 
 
 def _poisson_quantile_one(u: float, lam: float) -> int:
-    """``poisson_quantile`` of one uniform and one positive rate (Python floats). The target ``u * total`` is a
-    Python float product (an underflow, for a uniform near 0, gives a tiny number, never a floating-point
-    error)."""
+    """``poisson_quantile`` of one uniform and one positive rate (Python floats)."""
     low, top, cdf = _poisson_cdf(lam)
-    return low + min(int(cdf.searchsorted(u * float(cdf[-1]), side="right")), top - low)
+    return low + min(int(cdf.searchsorted(u * cdf[-1], side="right")), top - low)
 
 
 @functools.lru_cache(maxsize=16)
@@ -121,9 +117,8 @@ def _poisson_cdf(lam: float) -> tuple[int, int, FloatArray]:
     log_factorial[0] = 0.0
     np.cumsum(np.log(k[1:]), out=log_factorial[1:])
     log_factorial += math.lgamma(low + 1)
-    with np.errstate(under="ignore"):  # far tails underflow to 0, which is what they are
-        cdf = np.exp(-lam + k * math.log(lam) - log_factorial)
-        np.cumsum(cdf, out=cdf)
+    cdf = np.exp(-lam + k * math.log(lam) - log_factorial)
+    np.cumsum(cdf, out=cdf)
     cdf.setflags(write=False)
     return low, top, cdf
 
@@ -281,15 +276,15 @@ def choose_with_capacity(
     total = np.asarray(utility, dtype=float) + shocks
     n_parks = len(remaining)
     # A park whose free land is below a project's need is not in that project's choice set.
-    total[:, n_units:][land_need[:, None] > remaining[None, :]] = -np.inf
+    total[:, n_units:] = np.where(land_need[:, None] > remaining[None, :], -np.inf, total[:, n_units:])
     choice = np.full(n, OUTSIDE, dtype=np.int64)
     if n == 0:
         return choice, remaining
     pending = np.arange(n)
-    for round_ in range(n_parks + 1):
+    for _ in range(n_parks + 1):
         if len(pending) == 0:
             break
-        sub = total if round_ == 0 else total[pending]  # every project is pending in the first round
+        sub = total[pending]
         best = np.argmax(sub, axis=1)
         best_value = sub[np.arange(len(pending)), best]
         drawn = np.where(best_value > outside_total[pending], best, OUTSIDE)
