@@ -267,6 +267,8 @@ def render(entries: dict[str, dict], verdicts: dict[str, str], before: dict) -> 
             if verdict is None:
                 missing += 1
                 verdict = "**NO VERDICT**"
+            elif now == "gone":  # its function was rewritten since the first run: the verdict is history
+                verdict = f"{verdict} (in the first run; the function was rewritten since)"
             elif verdict.startswith("killed by") and now not in ("killed", "timeout"):
                 verdict = f"**CLAIMED {verdict}, BUT {now.upper()} NOW**"
             short = name.removeprefix(module + ".")
@@ -329,7 +331,7 @@ def attribute(tests: str, pattern: str) -> None:
         proc = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-rf", "-p", "no:cacheprovider",
                                *tests.split()], cwd=ROOT, env=mutant_env(name),
                               capture_output=True, text=True)
-        failed = re.search(r"^FAILED (\S+)", proc.stdout, flags=re.MULTILINE)
+        failed = re.search(r"^FAILED (.+?)(?: - .*)?$", proc.stdout, flags=re.MULTILINE)  # ids may hold spaces
         print(f"{name}: {'killed by ' + failed.group(1) if failed else 'not killed'}")
         if failed:
             added.append(f'{name}: "killed by {failed.group(1)}"')
