@@ -77,7 +77,7 @@ PLAN: dict[str, list[str]] = {
                             "tests/unit/core/test_park_development_engine.py"],
     "cnyx_sim.core.levers": ["tests/unit/core/test_lever_engine_by_hand.py", "tests/unit/core/test_levers.py",
                              _LEVERS],
-    "cnyx_sim.core.sharing": _SHARING,
+    "cnyx_sim.core.sharing": [*_SHARING, "tests/unit/core/test_model_schedule.py"],
     "cnyx_sim.core.state": ["tests/unit/core/test_state.py", "tests/unit/core/test_city_agent.py",
                             "tests/validation/test_base_year_state.py",
                             "tests/unit/core/test_model_schedule.py"],
