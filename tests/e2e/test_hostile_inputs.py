@@ -127,6 +127,15 @@ def test_partner_that_hosts_the_park_is_refused(workdir, capsys):
 
 
 @pytest.mark.parametrize("command", ["validate", "run"])
+def test_an_empty_year_path_is_refused_naming_the_field_not_an_internal_error(command, workdir, capsys):
+    # found by the scenario-document property test: ``{}`` used to reach ``keys[0]`` (IndexError, exit 1)
+    path = scenario(workdir, "population: {external_real_wage_growth: {}}\n")
+    argv = [command, str(path)] + (["--out", str(workdir / "out")] if command == "run" else [])
+    refused(capsys, argv, f"{path}:4:", "population.external_real_wage_growth", "empty year path")
+    nothing_written(workdir, "hostile.yaml")
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
 def test_nan_cap_is_refused_not_ignored(command, workdir, capsys):
     path = scenario(workdir, "sharing:\n  agreements:\n"
                              "    - {id: a, template: gaozhu, applies_to: zigong_qijiang, cap: .nan}\n")

@@ -395,6 +395,8 @@ def resolve_year_path(value: Any, start: int, end: int) -> YearValues:
         return YearValues(start, (float(value),) * n_years)
     keys = sorted(value)
     first = start + 1
+    if not keys:  # an empty mapping (``{}``, or a merge that left nothing) names no value at all
+        raise located_error(f"empty year path: give a value for {first}, the first simulated year")
     early = [k for k in keys if k < first]
     if early:
         raise located_error(f"year {early[0]} is not after the start year {start}; a year path starts at {first}",

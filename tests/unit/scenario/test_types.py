@@ -133,6 +133,11 @@ def test_a_year_path_must_start_at_the_first_simulated_year_and_not_before():
     assert info.value.context["subpath"] == (2021,)
 
 
+def test_an_empty_year_path_is_refused_with_the_first_year_it_needs():
+    with pytest.raises(Exception, match="empty year path: give a value for 2022, the first simulated year"):
+        resolve_year_path({}, 2021, 2026)
+
+
 @pytest.mark.parametrize("keys", [(2022, "2022"), ("2022", " 2022 "), ("+2022", 2022)])
 def test_one_year_written_twice_in_two_forms_is_refused_naming_the_year(keys):
     first, second = keys
