@@ -7,7 +7,12 @@ import dataclasses
 import numpy as np
 import pytest
 
-from cnyx_sim.core.model import CnyxModel
+from cnyx_sim.core.model import MIGRATION_VARIABLES, CnyxModel, gross_migration
+from cnyx_sim.core.params import CompetitionParams, ParameterDraws
+from cnyx_sim.core.parks import PARK_VARIABLES
+from cnyx_sim.core.rng import ProjectDraws, make_streams
+from cnyx_sim.mechanisms import competition as competition_rules
+from cnyx_sim.mechanisms.transfer import poisson_quantile
 
 
 @pytest.mark.parametrize("with_transfer", [False, True])
@@ -118,3 +123,326 @@ def test_without_a_sharing_section_the_fiscal_block_is_neutral_even_with_project
                                rec["public_investment_share"][1:] * rec["tax_local_collected"][1:], rtol=1e-14)
     np.testing.assert_allclose(rec["gdp_credited_nominal"], model.recorder.by_sector["va_nominal"].sum(axis=2),
                                rtol=1e-14)
+
+
+def test_base_year_data_of_another_year_than_the_scenarios_start_are_refused(tiny):
+    base = dataclasses.replace(tiny.base(), year=2020)
+    with pytest.raises(ValueError, match=r"^scenario starts in 2021 but the base-year data are for 2020$"):
+        CnyxModel(base, tiny.params(), seed=1)
+
+
+def test_a_run_applies_the_posterior_draw_its_parameters_stream_picks(tiny):
+    # three draws of the investment rate's log deviation; the run's 'parameters' stream picks one (5.6)
+    deviations = np.log([0.5, 1.5, 2.0])
+    params = dataclasses.replace(tiny.params(), parameter_draws=ParameterDraws(None, None, deviations))
+    for run in range(4):
+        model = CnyxModel(tiny.base(), params, seed=11, run=run)
+        draw = int(make_streams(11, run)["parameters"].integers(3))
+        assert model.parameter_draw == draw
+        np.testing.assert_allclose(model.params.capital.investment_rate, 0.2 * np.exp(deviations[draw]), rtol=1e-15)
+    one = dataclasses.replace(tiny.params(), parameter_draws=ParameterDraws(None, None, np.log([2.0])))
+    model = CnyxModel(tiny.base(), one, seed=11)
+    assert model.parameter_draw == 0
+    np.testing.assert_allclose(model.params.capital.investment_rate, [0.4, 0.4], rtol=1e-15)
+    empty = dataclasses.replace(tiny.params(), parameter_draws=ParameterDraws(None, None, np.zeros(0)))
+    for chosen in (empty, tiny.params()):
+        model = CnyxModel(tiny.base(), chosen, seed=11)
+        assert model.parameter_draw == -1
+        np.testing.assert_array_equal(model.params.capital.investment_rate, [0.2, 0.2])
+
+
+def test_gross_migration_sums_the_flows_into_and_out_of_each_unit_by_hand():
+    u2u = np.array([[0.0, 2.0], [3.0, 0.0]])  # [from unit, to unit]
+    u2e = np.array([[1.0, 4.0], [5.0, 6.0]])  # [from unit, to external node]
+    e2u = np.array([[7.0, 8.0], [9.0, 10.0]])  # [from external node, to unit]
+    flows = gross_migration(u2u, u2e, e2u)
+    assert tuple(flows) == MIGRATION_VARIABLES
+    assert flows["migration_in"].tolist() == [3.0 + 7.0 + 9.0, 2.0 + 8.0 + 10.0]
+    assert flows["migration_out"].tolist() == [2.0 + 1.0 + 4.0, 3.0 + 5.0 + 6.0]
+    assert flows["migration_in_external"].tolist() == [16.0, 18.0]
+    assert flows["migration_out_external"].tolist() == [5.0, 11.0]
+
+
+def test_migration_across_the_border_to_an_external_node_depends_on_the_nodes_province(tiny):
+    # chengdu is in Sichuan (unit a's province), chongqing_core in Chongqing (unit b's): moving there crosses
+    # the border from the other unit only; east_coast is in neither province, so every move to it crosses (N2)
+    params = tiny.params()
+    nodes = ("chengdu", "chongqing_core", "east_coast")
+    params = dataclasses.replace(params, population=dataclasses.replace(
+        params.population, external_nodes=nodes, external_wage_premium=np.ones(3)))
+    model = CnyxModel(tiny.base(), params, seed=1)
+    np.testing.assert_array_equal(model._external_border(), [[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+
+
+def competing_model(tiny, neighbour_hours: float) -> CnyxModel:
+    inc = tiny.incentives(land_discount=np.array([0.2, 0.1]), tax_rebate=np.array([0.1, 0.3]))
+    params = tiny.params(transfer=tiny.transfer(arrival_rate=np.array([[5.0, 5.0]]), incentives=inc),
+                         sharing=tiny.sharing())
+    rule = CompetitionParams(is_enabled=True, reaction=0.5, neighbour_hours=neighbour_hours, budget_share=0.001,
+                             coordination="none", coordination_year=2030, common_land_discount=0.0,
+                             common_tax_rebate=0.0, incentive_funding_share=0.0)
+    return CnyxModel(tiny.base(), dataclasses.replace(params, competition=rule), seed=3)
+
+
+@pytest.mark.parametrize("hours", [2.0, 0.5])
+def test_competing_agents_decide_on_the_years_neighbour_packages_cost_and_revenue(tiny, hours):
+    # (C1)-(C2) wired by the model: units a and b are 1 hour apart (base-year travel time), neighbours within 2
+    # hours; within 0.5 hours a unit has no neighbour and (C1) uses its own package. Each agent sees the packages
+    # chosen for the year (a snapshot before any agent moves), the year's incentive cost and revenue after sharing.
+    model = competing_model(tiny, hours)
+    chosen = [np.array([0.2, 0.1]), np.array([0.1, 0.3])]
+    model.step()
+    rec = model.recorder.by_city
+    cost, revenue = rec["incentive_cost"][1], rec["tax_local_after_sharing"][1]
+    assert (cost > 0).all()
+    growth = model._nominal_gdp(model.state) / model._nominal_gdp(model.base_state) - 1.0
+    for name, package in zip(("land_discount", "tax_rebate"), chosen):
+        neighbour = package[::-1] if hours > 1.0 else package
+        expected = [competition_rules.coordinate(
+            competition_rules.budget_scale(cost[c], revenue[c], 0.001)
+            * competition_rules.best_response(package[c], neighbour[c], 0.5, 0.5, 0.08 - growth[c]),
+            0.0, "none", False, 0.5) for c in range(2)]
+        np.testing.assert_allclose(getattr(model.policies, name), expected, rtol=1e-12, err_msg=name)
+    assert competition_rules.budget_scale(cost[0], revenue[0], 0.001) < 1.0  # a's budget binds (C2)
+    # the packages in force in 2022 (T8: the chosen ones, no regime yet) are recorded
+    np.testing.assert_array_equal(rec["package_land_discount"][1], chosen[0])
+    np.testing.assert_array_equal(rec["package_tax_rebate"][1], chosen[1])
+
+
+def test_the_base_year_state_and_record_hand_computed(tiny):
+    # value added a 150, b 120 (亿元); taxes (F1)-(F4) 0.1 + 0.25 x 0.2 + 0.1 x 0.5 + 0.02 = 0.22 of value added;
+    # the city keeps [0.5, 0.4, 0.4, 1.0] by type less the province's take 0.2 (a) and 0.5 (b): a 16.5 x 0.8,
+    # b 13.2 x 0.5 (F5)-(F6); public investment 0.2 of it (F7), a quarter for park land (B9), the rest builds public
+    # capital in its steady state I / delta; debt 0.5 x city revenue; capital K/Y (2) x value added.
+    params = tiny.params(sharing=tiny.sharing(park_land_share=0.25, initial_debt_to_revenue=0.5))
+    params = dataclasses.replace(params, population=dataclasses.replace(params.population,
+                                                                        external_wage_premium=np.array([1.5])))
+    model = CnyxModel(tiny.base(), params, seed=1)
+    s = model.state
+    np.testing.assert_allclose(s.capital, 2.0 * tiny.va, rtol=1e-15)
+    np.testing.assert_allclose(s.tax_gross, [[15.0, 7.5, 7.5, 3.0], [12.0, 6.0, 6.0, 2.4]], rtol=1e-13)
+    city = np.array([13.2, 6.6])
+    np.testing.assert_allclose(s.tax_city.sum(axis=1), city, rtol=1e-13)
+    np.testing.assert_allclose(s.public_investment, 0.2 * city, rtol=1e-13)
+    np.testing.assert_allclose(s.infrastructure_investment, 0.75 * 0.2 * city, rtol=1e-13)
+    np.testing.assert_allclose(s.public_capital, 0.75 * 0.2 * city / 0.05, rtol=1e-13)
+    np.testing.assert_allclose(s.debt, 0.5 * city, rtol=1e-13)
+    np.testing.assert_allclose(s.net_migration, 0.0)
+    assert s.population.dtype == float and s.population.tolist() == [100.0, 80.0]
+    # every unit-sector pays the same wage (1 - alpha) Y / L = 0.5 x 150 / 50 = 1.5 (labour by value added): the
+    # external nodes pay 1.5 x their premium
+    np.testing.assert_allclose(model.external_wage_base, [2.25], rtol=1e-13)
+    rec = model.recorder.by_city
+    fai = 0.2 * tiny.va.sum(axis=1)  # base-year investment is the fitted s Y (return sensitivity 0)
+    np.testing.assert_allclose(rec["incumbent_investment"][0], fai, rtol=1e-13)
+    np.testing.assert_allclose(rec["fai_nominal"][0], fai + 0.2 * city, rtol=1e-13)
+    for name in ("supplier_investment", "crowded_out_investment", *PARK_VARIABLES):
+        np.testing.assert_array_equal(rec[name][0], 0.0, err_msg=name)
+    np.testing.assert_allclose(rec["labour_income_nominal"][0], 0.5 * tiny.va.sum(axis=1), rtol=1e-15)  # (L4)
+
+
+def test_the_base_year_record_counts_the_cohort_signed_in_the_base_year(tiny):
+    params = tiny.params(transfer=tiny.transfer(arrival_rate=np.array([[10.0, 10.0]])), sharing=tiny.sharing())
+    model = CnyxModel(tiny.base(), params, seed=2)
+    book, rows = model.transfer.book, model.transfer.initial_rows
+    host = book.host[rows]
+    assert len(rows) > 0 and (host == 0).any() and (host == 1).any()
+    rec = model.recorder.by_city
+    located = host >= 0
+    np.testing.assert_array_equal(rec["projects_arrived"][0], np.bincount(host[located], minlength=2))
+    np.testing.assert_allclose(rec["project_signed_value"][0],
+                               np.bincount(host[located], weights=book.signed_investment[rows][located], minlength=2))
+    for name in ("projects_relocated_in", "project_investment", "project_va_nominal", "project_jobs",
+                 "project_tax_gross", "project_capital", "project_local_purchases", "capital_written_off",
+                 "government_led_relocations_out", "government_led_relocations_in"):
+        np.testing.assert_array_equal(rec[name][0], 0.0, err_msg=name)
+
+
+def test_a_model_built_without_seed_and_run_uses_seed_0_run_0(tiny):
+    model = CnyxModel(tiny.base(), tiny.params())
+    expected = make_streams(0, 0)
+    for name in ("macro", "shocks", "parameters"):
+        assert model.streams[name].random() == expected[name].random()
+
+
+def test_the_models_agents_carry_their_units_code_and_name(tiny):
+    model = CnyxModel(tiny.base(), tiny.params())
+    assert [repr(agent) for agent in model.cities] == ["CityAgent(a, 甲)", "CityAgent(b, 乙)"]
+
+
+def test_base_year_gross_migration_is_the_calibrated_balanced_flow(tiny):
+    # (N5) calibrates the flows to balance at base-year wages: in each unit as many arrive as leave
+    params = tiny.params()
+    params = dataclasses.replace(params, population=dataclasses.replace(params.population, mobile_share=0.05,
+                                                                        external_wage_premium=np.array([1.3])))
+    rec = CnyxModel(tiny.base(), params).recorder.by_city
+    assert (rec["migration_in"][0] > 0).all()
+    np.testing.assert_allclose(rec["migration_in"][0], rec["migration_out"][0], rtol=1e-10)
+
+
+def test_x1_the_deflator_shock_is_the_macro_streams_normal_draw_scaled(tiny):
+    params = tiny.params()
+    params = dataclasses.replace(params, macro=dataclasses.replace(params.macro, deflator_shock_sd=0.02))
+    model = CnyxModel(tiny.base(), params, seed=4, run=1)
+    model.step()
+    z = make_streams(4, 1)["macro"].standard_normal()
+    assert model.state.price_index == pytest.approx(1.0 + 0.1 + 0.02 * z, rel=1e-14)
+
+
+def test_p3_p4_trend_tfp_grows_at_the_initial_rate_decaying_with_its_half_life(tiny):
+    params = tiny.params()
+    params = dataclasses.replace(params, production=dataclasses.replace(
+        params.production, tfp_initial_growth=np.array([0.04, 0.02]), tfp_long_run_growth=0.01))
+    model = CnyxModel(tiny.base(), params)
+    base = model.state.tfp_trend.copy()
+    expected = base.copy()
+    for t in (1, 2):
+        model.step()
+        expected = expected * np.exp(0.01 + (np.array([0.04, 0.02]) - 0.01) * 2.0 ** (-t / 5.0))[None, :]
+        np.testing.assert_allclose(model.state.tfp_trend, expected, rtol=1e-14)
+
+
+def test_l1_employment_is_the_employment_rate_of_last_years_population(tiny):
+    params = tiny.params()
+    params = dataclasses.replace(params, population=dataclasses.replace(params.population,
+                                                                        natural_growth_rate=np.full(4, 0.1)))
+    model = CnyxModel(tiny.base(), params)
+    for _ in range(2):
+        last = model.state
+        model.step()
+        np.testing.assert_allclose(model.state.employment.sum(axis=1), 0.5 * last.population, rtol=1e-14)
+
+
+def test_p2_public_capital_per_head_relative_to_the_base_year_scales_tfp(tiny):
+    # the base year's public capital is in its steady state, so in 2022 public capital per head is the base
+    # year's (ratio 1): with or without its elasticity, 2022's value added is the same
+    values = []
+    for elasticity in (0.0, 0.3):
+        params = tiny.params()
+        params = dataclasses.replace(params, production=dataclasses.replace(params.production,
+                                                                            public_capital_elasticity=elasticity))
+        model = CnyxModel(tiny.base(), params)
+        model.step()
+        values.append(model.state.va_real)
+    np.testing.assert_allclose(values[1], values[0], rtol=1e-14)
+
+
+def test_n3_external_wages_move_along_their_path(tiny):
+    params = tiny.params()
+    params = dataclasses.replace(params, population=dataclasses.replace(
+        params.population, external_real_wage_growth=np.array([0.0, 0.05, 0.1, 0.0])))
+    model = CnyxModel(tiny.base(), params)
+    base = model.external_wage_base.copy()
+    model.step()
+    np.testing.assert_allclose(model.external_wage, 1.05 * base, rtol=1e-15)
+    model.step()
+    np.testing.assert_allclose(model.external_wage, 1.05 * 1.1 * base, rtol=1e-15)
+
+
+def test_agents_decide_packages_for_next_year_not_the_year_after(tiny):
+    # regime year 2024: the packages decided at the end of 2022 are for 2023, still under the pre-regime bound 0.5
+    inc = tiny.incentives(adaptive=True, regime_year=2024, land_discount=np.array([0.45, 0.45]))
+    params = tiny.params(transfer=tiny.transfer(incentives=inc))
+    params = dataclasses.replace(params, fiscal=dataclasses.replace(params.fiscal, growth_target=1.0))
+    model = CnyxModel(tiny.base(), params, seed=1)
+    model.step()
+    np.testing.assert_allclose(model.policies.land_discount, [0.5, 0.5])
+
+
+class Capturing(CnyxModel):
+    """The model, keeping the transfer engine's flows of the last year (test-side only)."""
+
+    def step(self) -> None:
+        engine, original = self.transfer, self.transfer.before_production
+
+        def capture(*args, **kwargs):
+            self.flows = original(*args, **kwargs)
+            return self.flows
+        engine.before_production = capture
+        super().step()
+        del engine.before_production
+
+
+def test_k3_k5_io4_projects_capital_crowding_out_and_suppliers_enter_the_books_once(tiny):
+    # (K3) incumbents' capital from last year's incumbents' capital and investment; projects' capital apart;
+    # (K5) crowding-out c = 0.3 per yuan of external projects' spending; (IO4) suppliers' investment added
+    transfer = tiny.transfer(arrival_rate=np.array([[8.0, 8.0]]), crowding_out=0.3, local_purchase_share=0.5,
+                             io_coefficients=np.array([[0.2, 0.0], [0.3, 0.0]]), va_ratio=np.array([0.5, 1.0]))
+    model = Capturing(tiny.base(), tiny.params(transfer=transfer), seed=5)
+    for _ in range(3):
+        last = model.state
+        model.step()
+        s, flows, price = model.state, model.flows, model.state.price_index
+        np.testing.assert_allclose(s.project_capital, flows.project_capital, rtol=1e-15)
+        np.testing.assert_allclose(s.capital - s.project_capital,
+                                   0.9 * (last.capital - last.project_capital) + last.private_investment, rtol=1e-13)
+        rec, t = model.recorder.by_city, s.year - 2021
+        np.testing.assert_allclose(rec["crowded_out_investment"][t], 0.3 * flows.external_spending * price, rtol=1e-12)
+        np.testing.assert_allclose(rec["supplier_investment"][t], flows.supplier_investment.sum(axis=1) * price,
+                                   rtol=1e-12)
+        np.testing.assert_allclose(rec["incumbent_investment"][t], (s.private_investment * price).sum(axis=1),
+                                   rtol=1e-12)
+        np.testing.assert_allclose(rec["project_investment"][t], flows.construction_spending, rtol=1e-15)
+        # (J1) production uses the incumbents' capital plus the projects' effective capital (no TFP terms here)
+        effective = s.capital - s.project_capital + flows.effective_capital
+        np.testing.assert_allclose(s.va_real, s.tfp_trend * np.sqrt(effective * s.employment), rtol=1e-12)
+    assert (rec["crowded_out_investment"][1:] > 0).all() and (rec["supplier_investment"][1:] > 0).all()
+
+
+@pytest.mark.parametrize("opens", [2023, 2024])
+def test_b9_park_land_investment_of_the_year_adds_land_to_the_parks_open_next_year(tiny, opens):
+    # half of public investment develops park land (B9) at 2 亿元 per 亩 at 2021 prices, so 2 x 1.1 in 2022; a's
+    # park (closed in 2022, so no project takes land) gets a's land if it opens in 2023, when the land is ready
+    transfer = tiny.transfer(arrival_rate=np.array([[5.0, 5.0]]), parks=tiny.parks(start_year=np.array([opens])))
+    params = tiny.params(transfer=transfer, sharing=tiny.sharing(park_land_share=0.5, park_land_cost=2.0))
+    model = CnyxModel(tiny.base(), params, seed=1)
+    np.testing.assert_array_equal(model.transfer.park_remaining, [100.0])
+    model.step()
+    public_investment = model.recorder.by_city["public_investment"][1]
+    assert public_investment[0] > 0
+    added = 0.5 * public_investment[0] / (2.0 * 1.1) if opens == 2023 else 0.0
+    np.testing.assert_allclose(model.transfer.park_remaining, [100.0 + added], rtol=1e-13)
+
+
+def test_with_unchanged_real_wages_migration_stays_balanced_and_labour_income_is_nominal(tiny):
+    # the tiny world is in a steady state (investment 0.2 Y = depreciation 0.1 x 2Y, no TFP growth): real wages
+    # stay at the base year's, so the calibrated flows stay balanced (N2)-(N5) while prices rise 10 %/yr
+    params = tiny.params()
+    params = dataclasses.replace(params, population=dataclasses.replace(params.population, mobile_share=0.05))
+    model = CnyxModel(tiny.base(), params)
+    model.step()
+    model.step()
+    rec = model.recorder.by_city
+    assert (rec["migration_in"][1:3] > 0).all()
+    np.testing.assert_allclose(rec["net_migration"][1:3], 0.0, atol=1e-9)
+    np.testing.assert_allclose(model.state.va_real, tiny.va, rtol=1e-12)
+    np.testing.assert_allclose(rec["labour_income_nominal"][1:3], 0.5 * tiny.va.sum(axis=1) * np.array([[1.1], [1.21]]),
+                               rtol=1e-12)
+
+
+def test_t1_the_origins_wage_push_uses_the_external_wage_relative_to_its_base(tiny):
+    # wage push elasticity 1: rates x (external wage index / G); with external wages at their base (index 1) and
+    # no national growth the 2022 rates are the given ones, 5 + 5 (T1)-(T2)
+    transfer = tiny.transfer(arrival_rate=np.array([[5.0, 5.0]]), wage_push_elasticity=1.0)
+    model = CnyxModel(tiny.base(), tiny.params(transfer=transfer), seed=3)
+    first = len(model.transfer.book)
+    model.step()
+    expected = ProjectDraws(3, 0).year_arrivals(2022, [10.0], 2, 1, poisson_quantile)[0].sum()
+    assert len(model.transfer.book) - first == expected
+
+
+def test_rebates_promised_to_projects_cost_their_hosts_once_the_projects_pay_taxes(tiny):
+    # the same projects (rebates do not enter the choice here) with and without a 50 % rebate package (T8):
+    # without land discounts the incentive cost is the rebates alone, paid on the projects' city taxes
+    costs = []
+    for rebate in (0.0, 0.5):
+        inc = tiny.incentives(tax_rebate=np.array([rebate, rebate]))
+        params = tiny.params(transfer=tiny.transfer(arrival_rate=np.array([[5.0, 5.0]]), incentives=inc),
+                             sharing=tiny.sharing())
+        model = CnyxModel(tiny.base(), params, seed=3)
+        while model.running:
+            model.step()
+        assert (model.recorder.by_city["project_tax_gross"][3] > 0).all()
+        costs.append(model.recorder.by_city["incentive_cost"])
+    np.testing.assert_array_equal(costs[0], 0.0)
+    assert (costs[1][3] > 0).all()
