@@ -264,7 +264,11 @@ def render(entries: dict[str, dict], verdicts: dict[str, str], before: dict) -> 
         for name in names:
             verdict = verdicts.get(name)
             now = status_now.get(name, "gone")
-            if verdict is None:
+            if verdict is None and now in ("killed", "timeout"):
+                # a survivor of the first run that the module's tests now kill: killed by the tests added since
+                # (mutmut stops at the first failing test and does not record which; --attribute can name it)
+                verdict = "killed by the tests added since the first run (not attributed to one test)"
+            elif verdict is None:
                 missing += 1
                 verdict = "**NO VERDICT**"
             elif now == "gone":  # its function was rewritten since the first run: the verdict is history

@@ -145,3 +145,17 @@ def _forget_the_tool():
     yield
     for name in ("mutation_report", "mutation_run"):
         sys.modules.pop(name, None)
+
+
+def test_a_first_run_survivor_now_killed_needs_no_verdict_and_a_gone_ones_verdict_is_history(report):
+    # x_f__mutmut_1 survived the first run (the before file) and is killed now, without a verdict line;
+    # x_gone__mutmut_1's function was rewritten since, so its verdict describes the first run only
+    make_run(report, MODULE, CODES)
+    assert report.main([]) == 0
+    text = report.REPORT.read_text(encoding="utf-8")
+    assert ("| `x_f__mutmut_1` | `- x = 1 / + x = 1` | killed | killed by the tests added since the first run "
+            "(not attributed to one test) |") in text
+    assert ("| `x_gone__mutmut_1` | `(gone: not a mutant of the last run)` | gone | equivalent: a function removed "
+            "since (in the first run; the function was rewritten since) |") in text
+    # only mutmut_3 (no tests, no verdict) is missing a verdict
+    assert "Survivors without a verdict: 1." in text
