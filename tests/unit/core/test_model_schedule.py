@@ -8,9 +8,16 @@ import numpy as np
 import pytest
 
 from cnyx_sim.core.model import MIGRATION_VARIABLES, CnyxModel, gross_migration
-from cnyx_sim.core.params import CompetitionParams, ParameterDraws
+from cnyx_sim.core.params import (
+    CompetitionParams,
+    EcologyParams,
+    MarketAccessParams,
+    ParameterDraws,
+    ParkDevelopmentParams,
+)
 from cnyx_sim.core.parks import PARK_VARIABLES
 from cnyx_sim.core.rng import ProjectDraws, make_streams
+from cnyx_sim.core.state import Index
 from cnyx_sim.mechanisms import competition as competition_rules
 from cnyx_sim.mechanisms.transfer import poisson_quantile
 
@@ -446,3 +453,189 @@ def test_rebates_promised_to_projects_cost_their_hosts_once_the_projects_pay_tax
         costs.append(model.recorder.by_city["incentive_cost"])
     np.testing.assert_array_equal(costs[0], 0.0)
     assert (costs[1][3] > 0).all()
+
+
+def test_p6_without_fitted_rates_initial_tfp_growth_is_the_growth_accounting_residual_by_hand(tiny):
+    # (P6) fallback: gK = s Y / K - delta from the base-year investment (K2, return sensitivity 0), gL the natural
+    # growth rate of the first simulated year (2022), weights the sectors' value-added shares (2/3, 1/3 in both units):
+    #   gK = [0.3 / 2 - 0.1, 0.4 / 2 - 0.1] = [0.05, 0.10]; input growth 0.5 gK + 0.5 x 0.02 = [0.035, 0.06];
+    #   weighted 2/3 x 0.035 + 1/3 x 0.06 = 0.13 / 3; residual a 0.06 - 0.13 / 3 = 1/60, b 0.05 - 0.13 / 3 = 1/150,
+    # the same in every sector of the unit.
+    params = tiny.params()
+    params = dataclasses.replace(
+        params,
+        production=dataclasses.replace(params.production, tfp_initial_growth=None),
+        capital=dataclasses.replace(params.capital, investment_rate=np.array([0.3, 0.4])),
+        population=dataclasses.replace(params.population, natural_growth_rate=np.array([0.01, 0.02, 0.03, 0.04])),
+    )
+    model = CnyxModel(tiny.base(), params, seed=1)
+    assert model.tfp_initial_growth.shape == (2, 2)
+    np.testing.assert_allclose(model.tfp_initial_growth, [[1 / 60, 1 / 60], [1 / 150, 1 / 150]], rtol=1e-12)
+
+
+def test_an_external_node_in_a_province_outside_the_region_is_across_the_border_from_every_unit(tiny):
+    # a region of Sichuan units only: chongqing_core's province (CQ) is none of the region's provinces, so moving
+    # there crosses the border from both units (N2), like a node with no province; chengdu (SC) does not
+    geography = dataclasses.replace(tiny.geography, provinces=Index(("SC",)), city_province=np.array([0, 0]))
+    base = dataclasses.replace(tiny.base(), geography=geography)
+    params = tiny.params()
+    params = dataclasses.replace(
+        params, fiscal=dataclasses.replace(params.fiscal, province_take=np.array([0.2])),
+        population=dataclasses.replace(params.population, external_nodes=("chengdu", "chongqing_core"),
+                                       external_wage_premium=np.ones(2)))
+    model = CnyxModel(base, params, seed=1)
+    np.testing.assert_array_equal(model._external_border(), [[0.0, 0.0], [1.0, 1.0]])
+
+
+def test_a_competition_section_switched_off_leaves_the_fixed_packages_fixed(tiny):
+    # is_enabled false: the agents keep the scenario's fixed packages (not adaptive), whatever the rule's reaction
+    # and budget; with the rule on, (C1)-(C2) would move them (the budget share 0.001 binds)
+    inc = tiny.incentives(land_discount=np.array([0.2, 0.1]), tax_rebate=np.array([0.1, 0.3]))
+    params = tiny.params(transfer=tiny.transfer(arrival_rate=np.array([[5.0, 5.0]]), incentives=inc),
+                         sharing=tiny.sharing())
+    rule = CompetitionParams(is_enabled=False, reaction=0.5, neighbour_hours=2.0, budget_share=0.001,
+                             coordination="none", coordination_year=2030, common_land_discount=0.0,
+                             common_tax_rebate=0.0, incentive_funding_share=0.0)
+    model = CnyxModel(tiny.base(), dataclasses.replace(params, competition=rule), seed=3)
+    assert model.competition is None and model.neighbours is None
+    model.step()
+    model.step()
+    np.testing.assert_array_equal(model.policies.land_discount, [0.2, 0.1])
+    np.testing.assert_array_equal(model.policies.tax_rebate, [0.1, 0.3])
+
+
+@pytest.mark.parametrize("use_credited", [False, True])
+def test_f8_agents_chase_growth_on_the_ledger_the_scenario_names(tiny, use_credited):
+    # (F8) share + 1.0 x (0.08 - growth), within [0.1, 0.4]. Official nominal growth 2022 is 10 % (steady real
+    # value added, prices +10 %); credited GDP is 0.9 of official in 2022, so credited growth is 0.9 x 1.1 - 1 = -1 %
+    # against the base year's official GDP (credited = official in the base year).
+    params = tiny.params(sharing=tiny.sharing(agents_use_credited_gdp=use_credited))
+    model = CnyxModel(tiny.base(), params, seed=1)
+    original = model.sharing.year
+
+    def year(y, va_nominal, *args, **kwargs):
+        out = original(y, va_nominal, *args, **kwargs)
+        return dataclasses.replace(out, credited_gdp=0.9 * va_nominal.sum(axis=1))
+    model.sharing.year = year
+    model.step()
+    np.testing.assert_allclose(model.state.va_real, tiny.va, rtol=1e-12)
+    growth = -0.01 if use_credited else 0.1
+    np.testing.assert_allclose(model.policies.public_investment_share, 0.2 + (0.08 - growth), rtol=1e-10)
+
+
+def test_k2_k5_io4_private_investment_is_the_incumbents_after_crowding_out_plus_the_suppliers(tiny):
+    # (K2) with return sensitivity 0: incumbents invest s_inc x Y at the autonomous rate of (K4); (K5) a unit's
+    # external projects' spending displaces c = 0.3 of it pro rata; (IO4) the suppliers' capacity is added on top
+    transfer = tiny.transfer(arrival_rate=np.array([[8.0, 8.0]]), crowding_out=0.3, local_purchase_share=0.5,
+                             io_coefficients=np.array([[0.2, 0.0], [0.3, 0.0]]), va_ratio=np.array([0.5, 1.0]))
+    model = Capturing(tiny.base(), tiny.params(transfer=transfer), seed=5)
+    for _ in range(3):
+        model.step()
+        s, flows = model.state, model.flows
+        incumbents = model.incumbent_rate * s.va_real
+        unit_total = incumbents.sum(axis=1)
+        incumbents = incumbents * np.maximum(1.0 - 0.3 * flows.external_spending / unit_total, 0.0)[:, None]
+        assert (flows.supplier_investment > 0).any()
+        np.testing.assert_allclose(s.private_investment, incumbents + flows.supplier_investment, rtol=1e-12)
+
+
+def compensation_and_energy(**changes) -> EcologyParams:
+    """Energy 0.5 and 0.1 per 亿元 (industry, services), falling 10 % a year; CO2 2 t per tce, flat; b (downstream)
+    pays a (upstream) 0.12 a year in 2022-2023, the target met every month; no siting rule."""
+    return dataclasses.replace(EcologyParams(
+        is_enabled=True, energy_intensity=np.array([0.5, 0.1]), energy_intensity_decline=np.full(4, 0.1),
+        co2_per_energy=2.0, co2_intensity_decline=np.zeros(4), chemical_share=np.zeros(2),
+        riverside_share=np.zeros(2), siting_rule_year=2030, strip_width=np.zeros(4),
+        pair_ids=("ab",), pair_upstream=np.array([0]), pair_downstream=np.array([1]), pair_amount=np.array([0.12]),
+        pair_probability=np.array([1.0]), pair_start_year=np.array([2022]), pair_end_year=np.array([2023])),
+        **changes)
+
+
+def test_e1_e2_energy_and_co2_are_recorded_on_each_years_real_value_added(tiny):
+    # (E1) base year: a 100 x 0.5 + 50 x 0.1 = 55, b 80 x 0.5 + 40 x 0.1 = 44 (万吨标准煤); 2022 the same real
+    # value added (steady state) at 0.9 of the intensity; (E2) CO2 2 t per tce
+    params = dataclasses.replace(tiny.params(), ecology=compensation_and_energy())
+    model = CnyxModel(tiny.base(), params, seed=1)
+    model.step()
+    rec = model.recorder.by_city
+    np.testing.assert_allclose(rec["energy_use"][:2], [[55.0, 44.0], [49.5, 39.6]], rtol=1e-12)
+    np.testing.assert_allclose(rec["co2_emissions"][:2], [[110.0, 88.0], [99.0, 79.2]], rtol=1e-12)
+
+
+def test_e5_e6_compensation_is_recorded_and_funds_the_receivers_public_investment(tiny):
+    # b pays a 0.12 in 2022; the same revenue with and without the pair, so public investment at the initial share
+    # 0.2 of revenue moves by 0.2 x 0.12 (B2, B4)
+    runs = {}
+    for pairs in (True, False):
+        eco = compensation_and_energy() if pairs else compensation_and_energy(
+            pair_ids=(), pair_upstream=np.zeros(0, dtype=int), pair_downstream=np.zeros(0, dtype=int),
+            pair_amount=np.zeros(0), pair_probability=np.zeros(0), pair_start_year=np.zeros(0, dtype=int),
+            pair_end_year=np.zeros(0, dtype=int))
+        model = CnyxModel(tiny.base(), dataclasses.replace(tiny.params(sharing=tiny.sharing()), ecology=eco), seed=1)
+        model.step()
+        runs[pairs] = model.recorder.by_city
+    rec = runs[True]
+    np.testing.assert_allclose(rec["eco_compensation_paid"][1], [0.0, 0.12], rtol=1e-12)
+    np.testing.assert_allclose(rec["eco_compensation_received"][1], [0.12, 0.0], rtol=1e-12)
+    np.testing.assert_allclose(rec["public_investment"][1] - runs[False]["public_investment"][1],
+                               [0.2 * 0.12, -0.2 * 0.12], rtol=1e-9)
+
+
+def test_m4_market_access_from_a_new_line_raises_the_served_units_productivity_from_its_opening_year(tiny):
+    # the line a-east_coast (certain here) cuts 5 h to 2 h from 2023; (M1)-(M3) a's access from itself (150, 0 h),
+    # b (120, 1 h + border cost 0.5) and the coast (mass 1000) at decay 0.1; (M4) TFP x index ** 0.5. The tiny world
+    # is in a steady state, so real value added is the base year's times the factor; b's access does not change.
+    infra = dataclasses.replace(tiny.transfer().infrastructure, event_probability=np.array([1.0]))
+    access = MarketAccessParams(is_enabled=True, output_elasticity=0.5, border_cost=0.5,
+                                border_cost_removed=np.zeros(4), foreign_market_share=np.zeros(2))
+    params = dataclasses.replace(tiny.params(), infrastructure=infra, market_access=access)
+    model = CnyxModel(tiny.base(), params, seed=1)
+    model.step()
+    np.testing.assert_allclose(model.state.va_real, tiny.va, rtol=1e-12)
+    model.step()
+    base_a = 150.0 + 120.0 * np.exp(-0.6) + 1000.0 * np.exp(-0.5)
+    later_a = 150.0 + 120.0 * np.exp(-0.6) + 1000.0 * np.exp(-0.2)
+    factor = np.array([(later_a / base_a) ** 0.5, 1.0])
+    np.testing.assert_allclose(model.state.va_real, tiny.va * factor[:, None], rtol=1e-12)
+    np.testing.assert_allclose(model.recorder.by_city["market_access_index"][2], [later_a / base_a, 1.0], rtol=1e-12)
+
+
+def test_pd1_pd6_a_co_built_park_orders_land_pays_for_it_and_gets_it_the_next_year(tiny):
+    # park p (host a, partner b, 100 亩, no projects: all free) keeps free land of 1.5 x its developed area: the gap
+    # 150 - 100 = 50 亩 is capped at 0.2 x 100 = 20 (PD1); at 0.01 亿元 per 亩 and prices 1.1 it costs 0.22 (PD2),
+    # paid equally by a and b (PD3-PD4) as a committed outlay: with no interest and no borrowing limit each unit's
+    # debt rises by 0.11 (PD5, B8); the land is ready for 2023's location choice (PD6, lag 1 year).
+    params = dataclasses.replace(
+        tiny.params(transfer=tiny.transfer(), sharing=tiny.sharing()),
+        park_development=ParkDevelopmentParams(is_enabled=True, reserve_share=1.5, max_growth=0.2, max_multiple=3.0,
+                                               lag_years=1, land_cost=0.01, funding="equal"))
+    model = CnyxModel(tiny.base(), params, seed=1)
+    model.step()
+    rec = model.recorder.by_city
+    np.testing.assert_allclose(rec["park_development_spending"][1], [0.22, 0.0], rtol=1e-12)
+    np.testing.assert_allclose(rec["park_development_contribution"][1], [0.11, 0.11], rtol=1e-12)
+    np.testing.assert_allclose(model.state.debt, [0.11, 0.11], rtol=1e-9)
+    np.testing.assert_allclose(model.transfer.park_remaining, [120.0], rtol=1e-12)
+    np.testing.assert_allclose(rec["park_land_developed"][1], [100.0, 0.0])
+    model.step()
+    np.testing.assert_allclose(rec["park_land_developed"][2], [120.0, 0.0])
+
+
+def test_e3_e4_the_siting_rule_keeps_new_chemical_projects_out_of_a_riverside_unit(tiny):
+    # industry is all chemical and a's sites all lie within the 1 km strip from 2022: no industry site is open in a
+    # (E3), its utility is -inf (E4) for every project choosing from 2022 on; services projects still locate in a.
+    # (A relocation rate above 0 keeps (T7) finite: at rate 0, 0 x exp(inf) of the banned sites is nan.)
+    eco = compensation_and_energy(chemical_share=np.array([1.0, 0.0]), riverside_share=np.array([1.0, 0.0]),
+                                  siting_rule_year=2022, strip_width=np.ones(4))
+    params = dataclasses.replace(
+        tiny.params(transfer=tiny.transfer(arrival_rate=np.array([[20.0, 20.0]]), relocation_rate=0.05,
+                                            relocation_sensitivity=1.0), sharing=tiny.sharing()),
+        ecology=eco)
+    model = CnyxModel(tiny.base(), params, seed=2)
+    while model.running:
+        model.step()
+    book = model.transfer.book
+    later = (book.year_arrived >= 2022) & (book.host >= 0)
+    industry, services = later & (book.sector == 0), later & (book.sector == 1)
+    assert industry.sum() > 0 and (book.host[industry] == 1).all()
+    assert (book.host[services] == 0).any()
