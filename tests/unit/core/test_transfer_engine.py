@@ -15,6 +15,7 @@ from cnyx_sim.core.network import TransportNetwork
 from cnyx_sim.core.params import RelocationParams
 from cnyx_sim.core.projects import PROJECT_VARIABLES, ProjectBook, TransferEngine, project_totals
 from cnyx_sim.core.rng import ProjectDraws
+from cnyx_sim.core.state import Index
 from cnyx_sim.mechanisms.incentives import Package
 from cnyx_sim.mechanisms.tax_sharing import KIND_ALL_CROSS_UNIT, AgreementSet
 from cnyx_sim.mechanisms.transfer import poisson_quantile
@@ -734,3 +735,171 @@ def test_r4_referral_effort_scales_how_often_another_unit_negotiated_first(tiny)
     referred = book.referral[new] != book.host[new]
     assert ((u < 0.5) & located).any() and ((u >= 0.5) & located).any() and ((u < 0.25) != (u < 0.5)).any()
     np.testing.assert_array_equal(referred[located], (u < 0.5)[located])
+
+
+# ---- round 6: behaviours the fifth mutation run showed no test protected
+
+
+def test_a_disabled_relocation_channel_leaves_consent_at_zero_and_referral_weights_equal(tiny):
+    # the agreement would give consent 0.65 and weights 2 (see the R1-R4 test above) if the channel were on
+    params = tiny.params(transfer=tiny.transfer(), sharing=tiny.sharing())
+    params = dataclasses.replace(params, sharing=dataclasses.replace(params.sharing, agreements=cross_unit_rule(2021)),
+                                 relocation=RelocationParams(is_enabled=False, government_led_rate=1.0,
+                                                             base_consent=0.5, revenue_weight=0.5,
+                                                             referral_response=2.5))
+    network = TransportNetwork(params.transfer.infrastructure, np.random.default_rng(1))
+    built = TransferEngine(params, tiny.geography, tiny.state(), NO_PACKAGE, ProjectDraws(0, 0), network)
+    flows = built.before_production(2022, tiny.state(), 1.0, EXTERNAL_AT_BASE, NO_PACKAGE)
+    totals = built.relocation_totals(flows.new_rows)
+    assert totals["origin_consent"].tolist() == [0.0, 0.0]
+    assert totals["referral_weight"].tolist() == [1.0, 1.0]
+
+
+def test_t2_without_scenario_arrival_rates_the_engine_uses_the_calibrated_rates_hand_computed(tiny):
+    # F = 0.1 x 0.2 x 180 = 3.6 (industry only); lambda = F / (p kappa m located) = 3.6 / (1 x 1 x 1 x 0.5) = 7.2
+    built = engine(tiny, psi_world(tiny, arrival_rate=None))
+    np.testing.assert_allclose(built.arrival_rate, [[7.2, 0.0]], rtol=1e-12)
+    np.testing.assert_allclose(built._rates(2022, EXTERNAL_AT_BASE), [[7.2, 0.0]], rtol=1e-12)
+
+
+def with_investment_rate(tiny, transfer, rate):
+    params = tiny.params(transfer=transfer)
+    return dataclasses.replace(params, capital=dataclasses.replace(params.capital, investment_rate=np.asarray(rate)))
+
+
+def test_k4_supplier_share_does_not_depend_on_the_level_of_the_investment_rate(tiny):
+    # the calibrated flow phi s Y and the fitted investment s Y both scale with s: psi stays [0.01, 0.06] when
+    # s Y is below 1 亿元 (0.002 x 180 = 0.36 and 0.002 x 90 = 0.18)
+    params = with_investment_rate(tiny, psi_world(tiny), [0.002, 0.002])
+    network = TransportNetwork(params.transfer.infrastructure, np.random.default_rng(1))
+    built = TransferEngine(params, tiny.geography, tiny.state(), NO_PACKAGE, ProjectDraws(0, 0), network)
+    np.testing.assert_allclose(built.supplier_share, [0.01, 0.06], rtol=1e-9)
+
+
+def test_k4_a_supplier_sector_without_fitted_investment_has_no_supplier_share(tiny):
+    # services has s = 0: no fitted investment to take a share of (psi 0, not a division by zero); industry's
+    # flow and psi are unchanged (0.36 / 36)
+    params = with_investment_rate(tiny, psi_world(tiny), [0.2, 0.0])
+    network = TransportNetwork(params.transfer.infrastructure, np.random.default_rng(1))
+    built = TransferEngine(params, tiny.geography, tiny.state(), NO_PACKAGE, ProjectDraws(0, 0), network)
+    np.testing.assert_allclose(built.supplier_share, [0.01, 0.0], rtol=1e-12)
+
+
+def test_t11_market_access_counts_each_units_own_value_added_and_the_others_by_distance_hand_computed(tiny):
+    # mass: a 150, b 120 (their value added), east_coast 1000 (national index 1); hours a-b 1, to east_coast 5
+    built = engine(tiny)
+    decay = math.exp(-0.1)
+    coast = 1000.0 * math.exp(-0.5)
+    np.testing.assert_allclose(built._market_access(2022, tiny.state()),
+                               [150.0 + 120.0 * decay + coast, 150.0 * decay + 120.0 + coast], rtol=1e-12)
+
+
+@pytest.mark.parametrize("wage_node, push", [(-1, 1.25), (0, 2.5)])
+def test_t1_an_origin_without_a_wage_node_is_pushed_by_its_land_cost_only_hand_computed(tiny, wage_node, push):
+    # (T1) push = (w / G)^1 x L^1 with G = 1, L = 1.25 in 2022 and the external wage index 2: an origin without a
+    # wage node has w = 1 (push 1.25), one at the node has w = 2 (push 2.5); the rates are [3, 2] x G x push
+    transfer = tiny.transfer(arrival_rate=np.array([[3.0, 2.0]]), origin_wage_node=np.array([wage_node]),
+                             wage_push_elasticity=1.0, land_push_elasticity=1.0,
+                             origin_land_cost_growth=np.array([0.0, 0.25, 0.0, 0.0]))
+    built = engine(tiny, transfer)
+    np.testing.assert_allclose(built._rates(2022, np.array([2.0])), [[3.0 * push, 2.0 * push]], rtol=1e-12)
+
+
+@pytest.mark.parametrize("travel_node", [2, -1])
+def test_t4_each_origin_pays_its_own_travel_hours_to_each_unit_hand_computed(tiny, travel_node):
+    # only b_T = 0.5: V = -0.5 x hours; east_coast 5 hours from both units (0 without a travel node), unit a as an
+    # origin (relocations) 0 hours to itself and 1 to b, unit b the reverse
+    built = engine(tiny, tiny.transfer(beta_origin_time=0.5, origin_travel_node=np.array([travel_node])))
+    utility = built._unit_utilities(2022, tiny.state(), EXTERNAL_AT_BASE, NO_PACKAGE)
+    coast = 5.0 if travel_node >= 0 else 0.0
+    hours = np.array([[coast, coast], [0.0, 1.0], [1.0, 0.0]])
+    np.testing.assert_allclose(utility, np.broadcast_to(-0.5 * hours[:, None, :], (3, 2, 2)), atol=1e-12)
+
+
+class _SectorUniformAtOne(ProjectDraws):
+    """The run's draws with every arrival's sector uniform at 1.0, the last cumulative weight."""
+
+    def year_arrivals(self, *args, **kwargs):
+        counts, u, units, parks = super().year_arrivals(*args, **kwargs)
+        u["sector"][:] = 1.0
+        return counts, u, units, parks
+
+
+def test_t3_a_sector_uniform_at_the_last_cumulative_weight_draws_the_last_sector(tiny):
+    # the sector is the number of cumulative weights <= u, capped at the last sector: with many sectors the
+    # last cumulative weight can round below 1 and a uniform above it must still draw the last sector
+    params = tiny.params(transfer=tiny.transfer(arrival_rate=np.array([[3.0, 2.0]])))
+    network = TransportNetwork(params.transfer.infrastructure, np.random.default_rng(1))
+    built = TransferEngine(params, tiny.geography, tiny.state(), NO_PACKAGE, _SectorUniformAtOne(0, 0), network)
+    assert len(built.book) > 0
+    assert built.book.sector.tolist() == [1] * len(built.book)
+
+
+def three_unit_world(tiny, **transfer_changes):
+    """The tiny world with a third unit c (Chongqing, value added 60 and 30) one hour from a and b, 5 from the
+    coast; returns (engine, state, package)."""
+    geography = dataclasses.replace(tiny.geography, cities=Index(("a", "b", "c")),
+                                    city_names_zh=("甲", "乙", "丙"), city_province=np.array([0, 1, 1]))
+    va = np.array([[100.0, 50.0], [80.0, 40.0], [60.0, 30.0]])
+    employment = va / 4.0
+    state = dataclasses.replace(
+        tiny.state(), va_real=va, capital=2.0 * va, employment=employment,
+        employment_share=employment / employment.sum(axis=1, keepdims=True), tfp_trend=np.ones((3, 2)),
+        population=np.array([100.0, 80.0, 60.0]), public_capital=np.array([10.0, 8.0, 6.0]), net_migration=np.zeros(3),
+        tax_gross=np.zeros((3, 4)), tax_city=np.zeros((3, 4)), public_investment=np.zeros(3),
+        infrastructure_investment=np.zeros(3), private_investment=np.zeros((3, 2)), project_capital=np.zeros((3, 2)),
+        debt=np.zeros(3))
+    times = np.array([[0.0, 1.0, 1.0, 5.0], [1.0, 0.0, 1.0, 5.0], [1.0, 1.0, 0.0, 5.0], [5.0, 5.0, 5.0, 0.0]])
+    base = tiny.transfer()
+    infrastructure = dataclasses.replace(base.infrastructure, nodes=("a", "b", "c", "east_coast"),
+                                         base_travel_time=times, event_pairs=(np.array([[0, 3]]),),
+                                         external_mass=np.array([0.0, 0.0, 0.0, 1000.0]))
+    transfer = tiny.transfer(**{**dict(infrastructure=infrastructure, origin_travel_node=np.array([3])),
+                                **transfer_changes})
+    params = tiny.params(transfer=transfer)
+    package = Package(np.zeros(3), np.zeros(3), np.zeros(3))
+    network = TransportNetwork(params.transfer.infrastructure, np.random.default_rng(1))
+    built = TransferEngine(params, geography, state, package, ProjectDraws(4, 0), network)
+    return built, state, package
+
+
+def test_b9_park_land_of_three_units_reaches_each_hosts_open_parks(tiny):
+    # a: 6 亿元 at 2 亿元 per 亩 = 3 亩 over its two parks; b: 2 亩 to its one park; c has no park (not tracked)
+    parks = tiny.parks(ids=("p", "q", "r"), names_zh=("p", "q", "r"), kinds=("x",) * 3, host=np.array([0, 0, 1]),
+                       partners=((), (), ()), partner_origin=np.zeros((3, 1), dtype=bool),
+                       partner_unit=np.array([-1, -1, -1]), start_year=np.array([2021, 2021, 2021]),
+                       land_capacity=np.array([10.0, 10.0, 10.0]), target_sectors=np.ones((3, 2), dtype=bool))
+    built, _, _ = three_unit_world(tiny, parks=parks)
+    built.add_park_land(np.array([6.0, 4.0, 2.0]), 2.0, 2023)
+    np.testing.assert_allclose(built.park_remaining, [11.5, 11.5, 12.0])
+
+
+def test_t6_of_three_units_a_park_partnered_with_the_first_unit_keeps_it_as_the_referral_unit(tiny):
+    # the park is hosted by c with partner a (unit 0): with referral probability 1 the projects outside parks are
+    # referred by another unit, those in the park always by a
+    parks = tiny.parks(host=np.array([2]), partners=(("a",),), partner_unit=np.array([0]))
+    built, state, package = three_unit_world(tiny, arrival_rate=np.array([[30.0, 30.0]]), beta_park=1.0,
+                                             parks=parks, referral_probability=1.0)
+    flows = built.before_production(2022, state, 1.0, EXTERNAL_AT_BASE, package)
+    book, new = built.book, flows.new_rows
+    in_park = book.park[new] >= 0
+    assert in_park.sum() >= 5
+    assert (book.referral[new][in_park] == 0).all() and (book.host[new][in_park] == 2).all()
+
+
+def test_t6_the_referral_unit_is_the_next_best_unit_by_the_projects_own_shocks_and_the_referral_weights(tiny):
+    # equal utilities in the three units, the park closed: a referred project was negotiated first by the unit
+    # other than its host with the highest g_j + ln w_j, g_j its own Gumbel shock of unit j (T6, R4)
+    built, state, package = three_unit_world(tiny, arrival_rate=np.array([[30.0, 30.0]]), referral_probability=1.0,
+                                             parks=tiny.parks(start_year=np.array([2030])))
+    weights = np.array([1.0, 4.0, 0.25])
+    built.referral_weights = weights  # the (R4) hook; without relocation params nothing resets it
+    flows = built.before_production(2022, state, 1.0, EXTERNAL_AT_BASE, package)
+    _, _, units, _ = ProjectDraws(4, 0).year_arrivals(2022, [60.0], 3, 1, poisson_quantile)
+    book, new = built.book, flows.new_rows
+    located = book.host[new] >= 0
+    assert located.sum() >= 20
+    score = -np.log(-np.log(units)) + np.log(weights)[None, :]
+    score[np.arange(len(new)), np.maximum(book.host[new], 0)] = -np.inf
+    np.testing.assert_array_equal(book.referral[new][located], np.argmax(score, axis=1)[located])
+    assert len(set(book.referral[new][located].tolist())) == 3
